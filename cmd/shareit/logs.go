@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+
+	"shareit/fileserver"
+	"shareit/transfer"
+)
+
+// logSink writes the request log: to stdout in headless mode, and to the
+// --log file. It reads a tracker subscription, so the handlers never wait
+// for a slow terminal or disk.
+type logSink struct {
+	out     []io.Writer
+	notices io.Writer // server messages; nil in TUI mode, where the TUI shows them
+	file    *os.File
+}
+
+func openLogs(path string, headless bool) (*logSink, error) {
+	l := &logSink{}
+	if headless {
+		l.out = append(l.out, os.Stdout)
+		l.notices = os.Stderr
+	}
+	if path != "" {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("--log: %w", err)
+		}
+		l.file = f
+		l.out = append(l.out, f)
+	}
+	return l, nil
+}
+
+func (l *logSink) close() {
+	if l.file != nil {
+		l.file.Close()
+	}
+}
+
+// follow writes log lines until the tracker closes. The returned channel
+// is closed when everything queued has been written.
+func (l *logSink) follow(tracker *transfer.Tracker) <-chan struct{} {
+	done := make(chan struct{})
+	if len(l.out) == 0 {
+		close(done)
+		return done
+	}
+	sub := tracker.Subscribe()
+	go func() {
+		defer close(done)
+		ws := make([]*bufio.Writer, len(l.out))
+		for i, w := range l.out {
+			ws[i] = bufio.NewWriterSize(w, 32<<10)
+		}
+		var line []byte
+		for {
+			var ev transfer.Event
+			var ok bool
+			select {
+			case ev, ok = <-sub.C:
+			default:
+				// Nothing waiting: flush, so lines show up at once when idle
+				// and in batches under load.
+				for _, w := range ws {
+					w.Flush()
+				}
+				ev, ok = <-sub.C
+			}
+			if !ok {
+				break
+			}
+			switch ev.Kind {
+			case transfer.EventLog:
+				line, _ = ev.Log.AppendText(line[:0])
+				line = append(line, '\n')
+				for _, w := range ws {
+					w.Write(line)
+				}
+			case transfer.EventNotice:
+				if l.notices != nil {
+					fmt.Fprintln(l.notices, transfer.Printable(ev.Text))
+				}
+			}
+		}
+		for _, w := range ws {
+			w.Flush()
+		}
+	}()
+	return done
+}
+
+// printBanner shows what is shared and where, before any log line.
+func printBanner(w io.Writer, srv *fileserver.Server, note string) {
+	if note != "" {
+		fmt.Fprintln(w, note)
+	}
+	fmt.Fprintf(w, "Serving %s (read-only) at:\n", transfer.Printable(srv.Root()))
+	for _, u := range srv.URLs() {
+		fmt.Fprintf(w, "  %-30s %s\n", u.URL, u.Label)
+	}
+	fmt.Fprintln(w, "Press Ctrl+C to stop.")
+}

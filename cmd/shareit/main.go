@@ -1,0 +1,97 @@
+// Command shareit shares a folder over HTTP on the local network and shows,
+// live, who downloads what.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/term"
+
+	"shareit/fileserver"
+	"shareit/transfer"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "shareit:", err)
+		if errors.As(err, new(usageError)) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	o, err := parseArgs(args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case o.help:
+		printUsage(os.Stdout)
+		return nil
+	case o.version:
+		fmt.Println("shareit", version)
+		return nil
+	}
+	headless := o.headless || !term.IsTerminal(int(os.Stdout.Fd()))
+
+	tracker := transfer.New()
+	defer tracker.Close()
+	srv, err := fileserver.New(fileserver.Config{
+		Root:           o.dir,
+		Bind:           o.bind,
+		Port:           o.port,
+		Hidden:         o.hidden,
+		FollowSymlinks: o.followSymlinks,
+		Version:        version,
+	}, tracker)
+	if err != nil {
+		return err
+	}
+	logs, err := openLogs(o.logFile, headless)
+	if err != nil {
+		return err
+	}
+	defer logs.close()
+	note, err := srv.Listen()
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	logsDone := logs.follow(tracker)
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return srv.Run(ctx) })
+	if headless {
+		printBanner(os.Stdout, srv, note)
+		g.Go(func() error {
+			<-ctx.Done()
+			stop() // a second Ctrl+C ends shareit at once
+			return nil
+		})
+	} else {
+		g.Go(func() error {
+			defer cancel() // quitting the TUI stops the server
+			return runTUI(ctx, srv, tracker, note)
+		})
+	}
+	err = g.Wait()
+	// Every handler has returned: its log line is queued. Closing the
+	// tracker lets the log writer drain the queue and finish.
+	tracker.Close()
+	<-logsDone
+	return err
+}

@@ -1,0 +1,293 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The end-to-end tests run the real binary, built once by TestMain, against
+// 127.0.0.1 only. The binary is built without -race: a race-built one takes
+// over a second to start, and these tests start it dozens of times.
+
+// testVersion is stamped into the test binary, as the Makefile stamps the
+// release version.
+const testVersion = "v0.0.0-test"
+
+// bin is the built shareit, in a folder every user may read, so that it can
+// also run as an unprivileged user.
+var bin string
+
+// waitFor bounds every wait for something that should happen promptly; it
+// is generous because the machine may be small and busy.
+const waitFor = 20 * time.Second
+
+func TestMain(m *testing.M) {
+	os.Exit(testMain(m))
+}
+
+func testMain(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "shareit-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	if err := os.Chmod(dir, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	gomod, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil || len(bytes.TrimSpace(gomod)) == 0 {
+		fmt.Fprintln(os.Stderr, "go env GOMOD:", err)
+		return 1
+	}
+	bin = filepath.Join(dir, "shareit")
+	args := []string{"build", "-ldflags", "-X main.version="+testVersion, "-o", bin, "./cmd/shareit"}
+	build := exec.Command("go", args...)
+	build.Dir = filepath.Dir(string(bytes.TrimSpace(gomod)))
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "go %s: %v\n%s", strings.Join(args, " "), err, out)
+		return 1
+	}
+	return m.Run()
+}
+
+// eventually polls cond until it holds or waitFor passes.
+func eventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitFor)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up after %v waiting for %s", waitFor, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// lockedBuffer collects a child's stderr while the test may read it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// proc is a running shareit whose stdout is a pipe, so it is headless.
+type proc struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	stderr lockedBuffer
+	done   chan struct{} // closed when it has exited and stdout is read
+
+	mu    sync.Mutex
+	lines []string // stdout, line by line
+}
+
+// start runs shareit with args in dir ("" for a fresh empty folder), and
+// kills it at the end of the test if it is still running.
+func start(t *testing.T, dir string, args ...string) *proc {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	p := &proc{t: t, cmd: exec.Command(bin, args...), done: make(chan struct{})}
+	p.cmd.Dir = dir
+	p.cmd.Stderr = &p.stderr
+	out, err := p.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer close(p.done)
+		sc := bufio.NewScanner(out)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			p.mu.Lock()
+			p.lines = append(p.lines, sc.Text())
+			p.mu.Unlock()
+		}
+		p.cmd.Wait() // only once stdout is read, as os/exec asks
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-p.done:
+		default:
+			p.cmd.Process.Kill()
+			<-p.done
+		}
+		if t.Failed() {
+			t.Logf("shareit %s\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "),
+				strings.Join(p.output(), "\n"), p.stderr.String())
+		}
+	})
+	return p
+}
+
+func (p *proc) output() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.lines...)
+}
+
+func (p *proc) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// waitLine waits for a stdout line that matches re and returns it.
+func (p *proc) waitLine(re *regexp.Regexp) string {
+	p.t.Helper()
+	var found string
+	eventually(p.t, "a line matching "+re.String(), func() bool {
+		for _, l := range p.output() {
+			if re.MatchString(l) {
+				found = l
+				return true
+			}
+		}
+		if p.exited() {
+			p.t.Fatalf("shareit exited (%v) before printing a line matching %s", p.cmd.ProcessState, re)
+		}
+		return false
+	})
+	return found
+}
+
+// bannerURL is one URL line of the banner.
+type bannerURL struct{ url, label string }
+
+var urlLineRE = regexp.MustCompile(`^\s+(http://\S+)\s*(\S*)$`)
+
+const bannerEnd = "Press Ctrl+C to stop."
+
+// banner waits for the banner and returns the lines before it ends and its
+// URL lines.
+func (p *proc) banner() (head []string, urls []bannerURL) {
+	p.t.Helper()
+	p.waitLine(regexp.MustCompile("^" + regexp.QuoteMeta(bannerEnd) + "$"))
+	for _, l := range p.output() {
+		if l == bannerEnd {
+			break
+		}
+		head = append(head, l)
+		if m := urlLineRE.FindStringSubmatch(l); m != nil {
+			urls = append(urls, bannerURL{m[1], m[2]})
+		}
+	}
+	return head, urls
+}
+
+// port is the port of the banner's localhost URL.
+func (p *proc) port() int {
+	p.t.Helper()
+	_, urls := p.banner()
+	for _, u := range urls {
+		if u.label == "localhost" {
+			return urlPort(p.t, u.url)
+		}
+	}
+	p.t.Fatalf("no localhost URL in the banner: %+v", urls)
+	return 0
+}
+
+func urlPort(t *testing.T, u string) int {
+	t.Helper()
+	_, port, err := net.SplitHostPort(strings.TrimSuffix(strings.TrimPrefix(u, "http://"), "/"))
+	if err != nil {
+		t.Fatalf("URL %q: %v", u, err)
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil {
+		t.Fatalf("URL %q: %v", u, err)
+	}
+	return n
+}
+
+// stop sends sig and waits for shareit to exit; it returns the exit code.
+func (p *proc) stop(sig os.Signal) int {
+	p.t.Helper()
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		p.t.Fatalf("signal %v: %v", sig, err)
+	}
+	return p.wait()
+}
+
+func (p *proc) wait() int {
+	p.t.Helper()
+	select {
+	case <-p.done:
+		return p.cmd.ProcessState.ExitCode()
+	case <-time.After(waitFor):
+		p.t.Fatalf("shareit did not exit within %v", waitFor)
+		return -1
+	}
+}
+
+// result is how a short run of shareit ended.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// runOnce runs shareit to its end; as an unprivileged user when asUser.
+func runOnce(t *testing.T, dir string, asUser bool, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = dir
+	if asUser && os.Geteuid() == 0 {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("shareit %s: still running after %v (stdout %q, stderr %q)", strings.Join(args, " "), waitFor,
+			stdout.String(), stderr.String())
+	}
+	if _, ok := err.(*exec.ExitError); err != nil && !ok {
+		t.Fatalf("shareit %s: %v", strings.Join(args, " "), err)
+	}
+	return result{stdout.String(), stderr.String(), cmd.ProcessState.ExitCode()}
+}
+
+// shareDir makes a folder to serve with a.txt in it.
+func shareDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.txt"), []byte("hello, a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}

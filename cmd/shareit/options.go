@@ -1,0 +1,109 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/netip"
+
+	"github.com/spf13/pflag"
+)
+
+// options is the parsed command line.
+type options struct {
+	dir            string
+	port           int
+	bind           string
+	headless       bool
+	hidden         bool
+	followSymlinks bool
+	logFile        string
+	version        bool
+	help           bool
+}
+
+// usageError is a bad flag or value: exit status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() + " (see shareit --help)" }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+const usageHead = `shareit shares a folder over HTTP on your local network and shows, live,
+who downloads what. Like python -m http.server, but fast, resumable and safe.
+
+Usage:
+  shareit [flags] [DIR]     serve DIR (default: the current folder)
+
+Flags:
+`
+
+const usageTail = `
+Examples:
+  shareit                         share the current folder on port 8000
+  shareit ~/Downloads             share a folder
+  shareit -p 9000 -b 127.0.0.1 .  only this machine, port 9000
+  shareit --headless --log access.log ~/iso
+                                  no TUI; log requests to the terminal and a file
+  shareit | tee log.txt           headless is automatic when stdout is not a terminal
+
+Dotfiles are neither listed nor served unless --hidden; symlinks that lead out
+of DIR are refused unless --follow-symlinks. Everything is read-only.
+`
+
+func newFlagSet(o *options) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("shareit", pflag.ContinueOnError)
+	fs.SortFlags = false
+	fs.SetOutput(io.Discard) // errors are reported by run, in one line
+	fs.IntVarP(&o.port, "port", "p", 8000, "port to listen on; if busy the next free one is used; 0 = any free port")
+	fs.StringVarP(&o.bind, "bind", "b", "", "address to listen on (default: all interfaces; 127.0.0.1 = this machine only)")
+	fs.StringVarP(&o.dir, "directory", "d", "", "folder to serve (same as DIR)")
+	fs.BoolVar(&o.headless, "headless", false, "no TUI: print the URLs, then one log line per request")
+	fs.BoolVar(&o.hidden, "hidden", false, "list and serve dotfiles")
+	fs.BoolVar(&o.followSymlinks, "follow-symlinks", false, "follow symlinks that point outside DIR")
+	fs.StringVar(&o.logFile, "log", "", "also append the request log to `FILE`")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
+	return fs
+}
+
+// parseArgs reads the command line. Its errors are usageErrors.
+func parseArgs(args []string) (*options, error) {
+	o := &options{}
+	fs := newFlagSet(o)
+	if err := fs.Parse(args); err != nil {
+		return nil, usageError{err}
+	}
+	if o.help || o.version {
+		return o, nil
+	}
+	switch rest := fs.Args(); {
+	case len(rest) > 1:
+		return nil, usagef("too many arguments: %q; give one folder", rest)
+	case len(rest) == 1 && o.dir != "" && rest[0] != o.dir:
+		return nil, usagef("give the folder once, as DIR or with -d")
+	case len(rest) == 1:
+		o.dir = rest[0]
+	case o.dir == "":
+		o.dir = "."
+	}
+	if o.port < 0 || o.port > 65535 {
+		return nil, usagef("invalid port %d: want 0 to 65535", o.port)
+	}
+	if o.bind == "localhost" {
+		o.bind = "127.0.0.1"
+	}
+	if _, err := netip.ParseAddr(o.bind); o.bind != "" && err != nil {
+		return nil, usagef("invalid --bind address %q: want an IP address such as 127.0.0.1", o.bind)
+	}
+	return o, nil
+}
+
+func printUsage(w io.Writer) {
+	fs := newFlagSet(&options{})
+	io.WriteString(w, usageHead)
+	io.WriteString(w, fs.FlagUsages())
+	io.WriteString(w, usageTail)
+}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"errors"
+
+	tea "charm.land/bubbletea/v2"
+
+	"shareit/fileserver"
+	"shareit/transfer"
+	"shareit/tui"
+)
+
+// controller is what the TUI may do to the running server.
+type controller struct {
+	*fileserver.Server
+	tracker *transfer.Tracker
+}
+
+var _ tui.Controller = controller{}
+
+func (c controller) Pause()                { c.tracker.Pause() }
+func (c controller) Resume()               { c.tracker.Resume() }
+func (c controller) Paused() bool          { return c.tracker.Paused() }
+func (c controller) Cancel(id uint64) bool { return c.tracker.Cancel(id) }
+func (c controller) Uploads() bool         { return false }
+func (c controller) SetUploads(on bool) error {
+	return errors.New("uploads are not available in this version")
+}
+
+func (c controller) URLs() []tui.URL {
+	var urls []tui.URL
+	for _, u := range c.Server.URLs() {
+		urls = append(urls, tui.URL{Label: u.Label, URL: u.URL})
+	}
+	return urls
+}
+
+// runTUI runs the live view until the user quits or ctx is done. When the
+// user quits, running transfers are cut at once: they were asked about.
+func runTUI(ctx context.Context, srv *fileserver.Server, tracker *transfer.Tracker, note string) error {
+	sub := tracker.Subscribe()
+	defer sub.Close()
+	if note != "" {
+		tracker.Notice(note)
+	}
+	m := tui.New(controller{srv, tracker}, sub.C, tui.Options{Version: version})
+	final, err := tea.NewProgram(m, tea.WithContext(ctx)).Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil // a signal: main shuts down gracefully
+	}
+	if err != nil {
+		return err
+	}
+	if tui.ExitOf(final) != tui.ExitClosed {
+		srv.Close()
+	}
+	return nil
+}

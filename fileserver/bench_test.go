@@ -1,0 +1,74 @@
+package fileserver_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"shareit/fileserver"
+	"shareit/transfer"
+)
+
+// BenchmarkListing10k renders the listing of a 10,000-entry folder, as HTML
+// and as JSON, through the real handler (reading the folder included).
+func BenchmarkListing10k(b *testing.B) {
+	root := b.TempDir()
+	dir := filepath.Join(root, "dir10k")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	for i := range 10000 {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%05d.txt", i)), []byte("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	tracker := transfer.New()
+	defer tracker.Close()
+	srv, err := fileserver.New(fileserver.Config{Root: root}, tracker)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct{ name, url string }{{"html", "/dir10k/"}, {"json", "/dir10k/?json"}} {
+		b.Run(tc.name, func(b *testing.B) {
+			req := httptest.NewRequest(http.MethodGet, tc.url, nil)
+			req.RemoteAddr = "127.0.0.1:1234"
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				srv.ServeHTTP(w, req)
+				if w.Code != http.StatusOK {
+					b.Fatalf("status %d", w.Code)
+				}
+				b.SetBytes(int64(w.Body.Len()))
+			}
+		})
+	}
+}
+
+// BenchmarkSmallFile serves a 4 KiB file through the handler: the per-request
+// cost of the small-file path without the network.
+func BenchmarkSmallFile(b *testing.B) {
+	root := b.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "small.txt"), make([]byte, 4096), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	tracker := transfer.New()
+	defer tracker.Close()
+	srv, err := fileserver.New(fileserver.Config{Root: root}, tracker)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/small.txt", nil)
+	req.RemoteAddr = "127.0.0.1:1234"
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d", w.Code)
+		}
+	}
+}

@@ -1,0 +1,307 @@
+package fileserver_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"shareit/fileserver"
+	"shareit/transfer"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// fixedTime is the modification time given to fixture files, so that
+// Last-Modified, ETag and the listing's dates are the same on every run.
+var fixedTime = time.Date(2026, time.January, 2, 3, 4, 5, 0, time.UTC)
+
+// startServer runs a Server for cfg on 127.0.0.1, on a free port, until the
+// test ends. An empty cfg.Root serves a fresh temporary folder; Version
+// defaults to "test" and Grace to one second, so a test that leaves a
+// connection open does not hold up the others for long. It returns the
+// server, its tracker and the base URL ("http://127.0.0.1:port").
+func startServer(t testing.TB, cfg fileserver.Config) (*fileserver.Server, *transfer.Tracker, string) {
+	t.Helper()
+	if cfg.Root == "" {
+		cfg.Root = t.TempDir()
+	}
+	cfg.Bind, cfg.Port = "127.0.0.1", 0
+	if cfg.Version == "" {
+		cfg.Version = "test"
+	}
+	if cfg.Grace == 0 {
+		cfg.Grace = time.Second
+	}
+	tracker := transfer.New()
+	srv, err := fileserver.New(cfg, tracker)
+	if err != nil {
+		tracker.Close()
+		t.Fatalf("New: %v", err)
+	}
+	if _, err := srv.Listen(); err != nil {
+		tracker.Close()
+		t.Fatalf("Listen: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- srv.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-ran:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(cfg.Grace + 10*time.Second):
+			t.Errorf("Run did not return within %v of cancel", cfg.Grace+10*time.Second)
+		}
+		tracker.Close()
+	})
+	return srv, tracker, "http://" + srv.Addr()
+}
+
+// eventually polls cond until it holds, failing the test when it does not
+// within timeout.
+func eventually(t testing.TB, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not met within %v", timeout)
+		}
+		time.Sleep(10 * time.Millisecond) // polling interval, not synchronisation
+	}
+}
+
+// waitEvent returns the first event from sub that match accepts, failing
+// the test when none comes within timeout.
+func waitEvent(t testing.TB, sub *transfer.Subscription, timeout time.Duration, match func(transfer.Event) bool) transfer.Event {
+	t.Helper()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for {
+		select {
+		case ev, ok := <-sub.C:
+			if !ok {
+				t.Fatal("subscription closed while waiting for an event")
+			}
+			if match(ev) {
+				return ev
+			}
+		case <-timer.C:
+			t.Fatalf("no matching event within %v", timeout)
+		}
+	}
+}
+
+// ended matches the event that ends a transfer, whatever its outcome.
+func ended(ev transfer.Event) bool {
+	switch ev.Kind {
+	case transfer.EventFinished, transfer.EventFailed, transfer.EventCancelled:
+		return true
+	}
+	return false
+}
+
+// writeTree creates files (path relative to dir → content), with the folders
+// they need, and gives all of them fixedTime.
+func writeTree(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pinTimes(t, dir)
+}
+
+// pinTimes sets every file and folder under dir to fixedTime.
+func pinTimes(t testing.TB, dir string) {
+	t.Helper()
+	err := filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.Mode()&os.ModeSymlink != 0 {
+			return err
+		}
+		return os.Chtimes(p, fixedTime, fixedTime)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writePattern creates a file of n bytes whose content depends on the
+// offset, so a body that is short, shifted or repeated is caught.
+func writePattern(t testing.TB, path string, n int64) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	var off int64
+	if _, err := io.CopyN(w, patternReader{&off}, n); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// patternReader yields the bytes writePattern writes, from *off on.
+type patternReader struct{ off *int64 }
+
+func (r patternReader) Read(p []byte) (int, error) {
+	for i := range p {
+		x := uint64(*r.off) + uint64(i)
+		p[i] = byte(x ^ x>>8 ^ x>>16 ^ x>>24)
+	}
+	*r.off += int64(len(p))
+	return len(p), nil
+}
+
+// checkPattern reads r to the end and reports whether it held exactly the
+// first n bytes writePattern writes.
+func checkPattern(r io.Reader, n int64) (got int64, ok bool, err error) {
+	var off int64
+	want := patternReader{&off}
+	a, b := make([]byte, 256<<10), make([]byte, 256<<10)
+	ok = true
+	for {
+		m, rerr := r.Read(a)
+		if m > 0 {
+			want.Read(b[:m])
+			if !bytes.Equal(a[:m], b[:m]) {
+				ok = false
+			}
+			got += int64(m)
+		}
+		if rerr == io.EOF {
+			return got, ok && got == n, nil
+		}
+		if rerr != nil {
+			return got, false, rerr
+		}
+	}
+}
+
+// httpDo does a request with a client that neither follows redirects nor
+// keeps connections between tests, and returns the response with its body
+// read.
+func httpDo(t testing.TB, method, url string, header http.Header) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := testClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading body: %v", method, url, err)
+	}
+	return resp, body
+}
+
+var testClient = &http.Client{
+	Timeout:       30 * time.Second,
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	Transport:     &http.Transport{DisableKeepAlives: true},
+}
+
+// rawResponse sends req as it is over a new TCP connection to addr and
+// reads one response. The connection is closed on return.
+func rawResponse(t testing.TB, addr, req string) (*http.Response, []byte) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	if _, err := io.WriteString(c, req); err != nil {
+		t.Fatalf("writing request: %v", err)
+	}
+	method, _, _ := strings.Cut(req, " ")
+	resp, err := http.ReadResponse(bufio.NewReader(c), &http.Request{Method: method})
+	if err != nil {
+		t.Fatalf("reading response to %q: %v", req, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("reading body of response to %q: %v", req, err)
+	}
+	return resp, body
+}
+
+// readUntilClosed reads c until the server closes it, and fails the test
+// when that takes longer than timeout. A reset counts as closed.
+func readUntilClosed(t testing.TB, c net.Conn, timeout time.Duration) []byte {
+	t.Helper()
+	c.SetReadDeadline(time.Now().Add(timeout))
+	var buf bytes.Buffer
+	_, err := io.Copy(&buf, c)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("connection still open after %v (read %d bytes)", timeout, buf.Len())
+	}
+	return buf.Bytes()
+}
+
+// curlPath finds curl, which the tests drive as a real client.
+func curlPath(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("curl")
+	if err != nil {
+		t.Fatal("curl is needed for this test and is not installed (`make test` installs it)")
+	}
+	return p
+}
+
+// execOutput runs a command and returns its standard output; its standard
+// error goes into the error.
+func execOutput(name string, args ...string) (string, error) {
+	var stderr bytes.Buffer
+	cmd := exec.Command(name, args...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return string(out), fmt.Errorf("%w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return string(out), nil
+}
+
+// errorPageLeaks lists what an error page must never show.
+func errorPageLeaks(body, root string) []string {
+	var leaks []string
+	for _, s := range []string{root, filepath.Dir(root), "openat", "no such file", "escapes", "permission denied", "syscall", "errno", "goroutine", "os.", "fs."} {
+		if s != "" && s != "." && s != "/" && strings.Contains(body, s) {
+			leaks = append(leaks, s)
+		}
+	}
+	return leaks
+}

@@ -1,0 +1,190 @@
+package fileserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Limits against hostile and careless clients.
+const (
+	readHeaderTimeout = 10 * time.Second // slow-header (slowloris) clients
+	idleTimeout       = 60 * time.Second // keep-alive connections with nothing to do
+	maxHeaderBytes    = 32 << 10         // larger header blocks get 431
+	portTries         = 100              // ports tried after a busy one
+)
+
+// netState is the listening side of a Server: one http.Server, and a
+// listener that Stop closes and Start opens again on the same address.
+type netState struct {
+	http *http.Server
+	errc chan error // a listener failed on its own
+
+	mu   sync.Mutex
+	addr string // host:port bound by Listen, reused by Start
+	ln   net.Listener
+}
+
+func (n *netState) init(s *Server) {
+	n.errc = make(chan error, 1)
+	n.http = &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: readHeaderTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		// Whole-response timeouts would cut big downloads; the writer
+		// renews a write deadline per chunk instead (see responseWriter).
+		ErrorLog: log.New(noticeWriter{s}, "", 0),
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			if fc, ok := c.(*conn); ok {
+				return context.WithValue(ctx, connKey{}, fc)
+			}
+			return ctx
+		},
+	}
+}
+
+// noticeWriter turns the http.Server's own error log into tracker notices,
+// so nothing writes to the terminal behind the TUI's back.
+type noticeWriter struct{ s *Server }
+
+func (w noticeWriter) Write(p []byte) (int, error) {
+	w.s.tracker.Notice(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// Listen binds the configured address. When the port is busy it takes the
+// next free one and says so in the returned note ("" when none).
+func (s *Server) Listen() (note string, err error) {
+	host, port := s.cfg.Bind, s.cfg.Port
+	var ln net.Listener
+	for try := 0; ; try++ {
+		p := port + try
+		ln, err = net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))
+		if err == nil {
+			break
+		}
+		if port == 0 || !errors.Is(err, syscall.EADDRINUSE) || try == portTries || p == 65535 {
+			return "", fmt.Errorf("listen on %s: %w", net.JoinHostPort(host, strconv.Itoa(port)), err)
+		}
+	}
+	if bound := ln.Addr().(*net.TCPAddr).Port; port != 0 && bound != port {
+		note = fmt.Sprintf("port %d is busy; using %d", port, bound)
+	}
+	s.net.mu.Lock()
+	s.net.ln = listener{ln}
+	s.net.addr = ln.Addr().String()
+	s.net.mu.Unlock()
+	return note, nil
+}
+
+// Addr is the address bound by Listen, host:port.
+func (s *Server) Addr() string {
+	s.net.mu.Lock()
+	defer s.net.mu.Unlock()
+	return s.net.addr
+}
+
+// Port is the port bound by Listen.
+func (s *Server) Port() int {
+	_, p, _ := net.SplitHostPort(s.Addr())
+	n, _ := strconv.Atoi(p)
+	return n
+}
+
+// Run serves until ctx is done, then stops accepting, lets running
+// transfers finish for up to the grace period, and closes what is left.
+func (s *Server) Run(ctx context.Context) error {
+	s.net.mu.Lock()
+	ln := s.net.ln
+	s.net.mu.Unlock()
+	if ln == nil {
+		return errors.New("fileserver: Run before Listen")
+	}
+	go s.serve(ln)
+	select {
+	case err := <-s.net.errc:
+		s.net.http.Close()
+		return err
+	case <-ctx.Done():
+	}
+	grace, cancel := context.WithTimeout(context.Background(), s.cfg.Grace)
+	defer cancel()
+	if err := s.net.http.Shutdown(grace); err != nil {
+		s.net.http.Close()
+	}
+	return nil
+}
+
+// serve runs the http.Server on ln until ln is closed. A failure of the
+// current listener that nobody asked for ends Run.
+func (s *Server) serve(ln net.Listener) {
+	err := s.net.http.Serve(ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		return
+	}
+	s.net.mu.Lock()
+	current := s.net.ln == ln
+	s.net.mu.Unlock()
+	if current {
+		select {
+		case s.net.errc <- err:
+		default:
+		}
+	}
+}
+
+// Stop stops listening. Connections already open finish their current
+// response and then close; running transfers go on.
+func (s *Server) Stop() error {
+	s.net.mu.Lock()
+	defer s.net.mu.Unlock()
+	if s.net.ln == nil {
+		return nil
+	}
+	ln := s.net.ln
+	s.net.ln = nil
+	s.net.http.SetKeepAlivesEnabled(false)
+	return ln.Close()
+}
+
+// Start listens again on the address Listen bound.
+func (s *Server) Start() error {
+	s.net.mu.Lock()
+	defer s.net.mu.Unlock()
+	if s.net.ln != nil {
+		return nil
+	}
+	ln, err := net.Listen("tcp", s.net.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.net.addr, err)
+	}
+	s.net.ln = listener{ln}
+	s.net.http.SetKeepAlivesEnabled(true)
+	go s.serve(s.net.ln)
+	return nil
+}
+
+// Listening reports whether the server accepts connections.
+func (s *Server) Listening() bool {
+	s.net.mu.Lock()
+	defer s.net.mu.Unlock()
+	return s.net.ln != nil
+}
+
+// Close closes the listener and every connection at once, cutting running
+// transfers; Run then returns without waiting for the grace period.
+func (s *Server) Close() error {
+	s.net.mu.Lock()
+	s.net.ln = nil
+	s.net.mu.Unlock()
+	return s.net.http.Close()
+}

@@ -1,0 +1,370 @@
+package fileserver
+
+import (
+	"cmp"
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"shareit/transfer"
+)
+
+//go:embed templates/listing.html
+var templates embed.FS
+
+var listingTemplate = template.Must(template.ParseFS(templates, "templates/listing.html"))
+
+// listing is what the folder page shows. The page is an html/template; its
+// rows, thousands in a big folder, are rendered by Rows with the same
+// escaping but without reflection (ten times faster; see BenchmarkListing10k).
+type listing struct {
+	Title   string
+	Crumbs  []crumb
+	Parent  bool
+	Entries []entry
+	Version string
+}
+
+type crumb struct{ Name, URL string }
+
+// entry is one item of a folder; its JSON form is the listing for scripts.
+type entry struct {
+	Name    string    `json:"name"`
+	Size    int64     `json:"size"`
+	ModTime time.Time `json:"modified"`
+	Dir     bool      `json:"dir"`
+	URL     string    `json:"url"` // absolute, percent-encoded: every byte of the name survives
+	link    bool      // a symlink; Size, ModTime and Dir are its target's
+}
+
+// Rows renders the table rows. Links are relative ("./name") so that a name
+// such as "a:b" is not read as a URL scheme; names that are not valid UTF-8
+// are shown with U+FFFD and control characters escaped, while the link still
+// carries every byte.
+func (l *listing) Rows() template.HTML {
+	b := make([]byte, 0, len(l.Entries)*160)
+	for i := range l.Entries {
+		e := &l.Entries[i]
+		b = append(b, `<tr><td class="n"><a href="./`...)
+		b = appendHTML(b, e.URL[strings.LastIndexByte(strings.TrimSuffix(e.URL, "/"), '/')+1:])
+		b = append(b, `">`...)
+		b = appendHTML(b, displayName(e.Name))
+		if e.Dir {
+			b = append(b, `/</a></td><td class="s"></td><td class="m">`...)
+		} else {
+			b = append(b, `</a></td><td class="s">`...)
+			b = appendSize(b, e.Size)
+			b = append(b, `</td><td class="m">`...)
+		}
+		b = e.ModTime.UTC().AppendFormat(b, "2006-01-02 15:04")
+		b = append(b, "</td></tr>\n"...)
+	}
+	return template.HTML(b)
+}
+
+// displayName is a name as people should see it: no raw control or bidi
+// characters, no invalid UTF-8.
+func displayName(name string) string {
+	return strings.ToValidUTF8(transfer.Printable(name), "\uFFFD")
+}
+
+// appendHTML appends s escaped for HTML text and double-quoted attributes.
+func appendHTML(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '&':
+			esc = "&amp;"
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		default:
+			continue
+		}
+		b = append(b, s[last:i]...)
+		b = append(b, esc...)
+		last = i + 1
+	}
+	return append(b, s[last:]...)
+}
+
+// appendSize appends n in binary units: "512 B", "1.5 KiB", "117 MiB".
+func appendSize(b []byte, n int64) []byte {
+	const unit = 1024
+	if n < unit {
+		b = strconv.AppendInt(b, n, 10)
+		return append(b, " B"...)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	v := float64(n) / float64(div)
+	prec := 1
+	if v >= 100 {
+		prec = 0
+	}
+	b = strconv.AppendFloat(b, v, 'f', prec, 64)
+	b = append(b, ' ', "KMGTPE"[exp])
+	return append(b, "iB"...)
+}
+
+// serveDir answers a folder: its index.html if it has one, else a listing
+// as HTML, or as JSON when asked with ?json or Accept: application/json.
+// Listings come from the dirCache when the folder has not changed.
+func (s *Server) serveDir(w *responseWriter, r *http.Request, root *folder, rel string, d *os.File, fi os.FileInfo) {
+	asJSON := wantsJSON(r)
+	key := dirKey{root, rel}
+	var ino uint64
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		ino = st.Ino
+	}
+	sc, err := d.SyscallConn()
+	if err != nil {
+		s.error(w, r, http.StatusInternalServerError)
+		return
+	}
+	var cd *cachedDir
+	sc.Control(func(fd uintptr) {
+		if cd = s.dirs.get(key, ino); cd != nil && s.changed(cd, int(fd)) {
+			s.dirs.drop(key)
+			cd = nil
+		}
+		if cd != nil {
+			return // a cached folder has no index.html: creating one drops it
+		}
+		wd, epoch, watched := s.dirs.watch(int(fd))
+		if !asJSON && s.serveIndex(w, r, root, rel) {
+			return
+		}
+		entries, volatile, rerr := s.readDir(root, rel, d, int(fd))
+		if rerr != nil {
+			err = rerr
+			return
+		}
+		cd = &cachedDir{key: key, wd: wd, ino: ino, entries: entries, volatile: volatile}
+		if watched {
+			s.dirs.put(cd, epoch)
+		}
+	})
+	switch {
+	case err != nil:
+		s.error(w, r, statusOf(err))
+		return
+	case cd == nil:
+		return // served index.html
+	}
+	var body []byte
+	if asJSON {
+		w.Header().Set("Content-Type", "application/json")
+		body, err = cd.json.get(func() ([]byte, error) { return appendJSON(nil, cd.entries), nil })
+	} else {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		body, err = cd.html.get(func() ([]byte, error) {
+			var b buffer
+			err := listingTemplate.Execute(&b, s.newListing(rel, cd.entries))
+			return b.b, err
+		})
+	}
+	if err != nil {
+		s.error(w, r, http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Add("Vary", "Accept")
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// serveIndex serves the folder's index.html (or index.htm) if it has one.
+func (s *Server) serveIndex(w *responseWriter, r *http.Request, root *folder, rel string) bool {
+	for _, index := range [...]string{"index.html", "index.htm"} {
+		f, err := s.open(root, path.Join(rel, index))
+		if err != nil {
+			continue
+		}
+		defer f.Close()
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			s.serveFile(w, r, f, fi)
+			return true
+		}
+	}
+	return false
+}
+
+func wantsJSON(r *http.Request) bool {
+	if r.URL.RawQuery != "" && r.URL.Query().Has("json") {
+		return true
+	}
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+// readDir lists the folder d (open as fd) under the same rules as serving:
+// no dotfiles unless Hidden, and no symlinks that lead out of the root
+// unless FollowSymlinks (nor broken ones). Folders come first, then names
+// in byte order. volatile indexes the entries whose stat a watch on the
+// folder does not cover: subfolders (their own changes move their mtime)
+// and symlinks (their targets).
+func (s *Server) readDir(root *folder, rel string, d *os.File, fd int) (entries []entry, volatile []int, err error) {
+	// Names only: ReadDir would lstat every entry whose type getdents does
+	// not give, and the fstatat below is needed anyway.
+	names, err := d.Readdirnames(-1)
+	if err != nil {
+		return nil, nil, err
+	}
+	base := "/"
+	if rel != "." {
+		for part := range strings.SplitSeq(rel, "/") {
+			base += pathEscape(part) + "/"
+		}
+	}
+	entries = make([]entry, 0, len(names))
+	for _, name := range names {
+		if name[0] == '.' && !s.cfg.Hidden || strings.IndexByte(name, '\\') >= 0 {
+			continue // hidden, or unservable: clean refuses '\\'
+		}
+		e, ok := s.stat(root, rel, fd, name)
+		if !ok {
+			continue
+		}
+		e.URL = base + pathEscape(name)
+		if e.Dir {
+			e.URL += "/"
+		}
+		entries = append(entries, e)
+	}
+	slices.SortFunc(entries, func(a, b entry) int {
+		if a.Dir != b.Dir {
+			if a.Dir {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a.Name, b.Name)
+	})
+	for i := range entries {
+		if entries[i].Dir || entries[i].link {
+			volatile = append(volatile, i)
+		}
+	}
+	return entries, volatile, nil
+}
+
+// stat describes one name in the folder open as fd, following a symlink
+// the way open would, so a listed link is one that can be served. ok is
+// false for names gone since they were read, and for refused links.
+func (s *Server) stat(root *folder, rel string, fd int, name string) (e entry, ok bool) {
+	// fstatat relative to the open folder: no path walk per entry.
+	var st unix.Stat_t
+	if unix.Fstatat(fd, name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil {
+		return e, false
+	}
+	e = entry{Name: name, Size: st.Size, ModTime: time.Unix(st.Mtim.Unix()), Dir: st.Mode&unix.S_IFMT == unix.S_IFDIR}
+	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
+		fi, err := s.statLink(root, path.Join(rel, name))
+		if err != nil {
+			return e, false
+		}
+		e.Size, e.ModTime, e.Dir, e.link = fi.Size(), fi.ModTime(), fi.IsDir(), true
+	}
+	if e.Dir {
+		e.Size = 0
+	}
+	return e, true
+}
+
+// changed reports whether a volatile entry of a cached folder differs from
+// what is on disk now.
+func (s *Server) changed(cd *cachedDir, fd int) bool {
+	for _, i := range cd.volatile {
+		old := &cd.entries[i]
+		now, ok := s.stat(cd.key.root, cd.key.rel, fd, old.Name)
+		if !ok || now.Size != old.Size || !now.ModTime.Equal(old.ModTime) || now.Dir != old.Dir || now.link != old.link {
+			return true
+		}
+	}
+	return false
+}
+
+// statLink follows a symlink the way open would, so a listed link is one
+// that can be served.
+func (s *Server) statLink(root *folder, rel string) (fs.FileInfo, error) {
+	if s.cfg.FollowSymlinks {
+		return os.Stat(filepath.Join(root.dir, filepath.FromSlash(rel)))
+	}
+	return root.root.Stat(rel)
+}
+
+// newListing builds the page data for the folder rel ("." for the root).
+func (s *Server) newListing(rel string, entries []entry) *listing {
+	l := &listing{
+		Title:   "Index of /",
+		Entries: entries,
+		Version: s.cfg.Version,
+		Crumbs:  []crumb{{Name: "", URL: "/"}},
+	}
+	if rel == "." {
+		return l
+	}
+	l.Parent = true
+	l.Title += displayName(rel) + "/"
+	esc := "/"
+	for part := range strings.SplitSeq(rel, "/") {
+		esc += pathEscape(part) + "/"
+		l.Crumbs = append(l.Crumbs, crumb{Name: displayName(part), URL: esc})
+	}
+	return l
+}
+
+// pathEscape escapes a name for one URL path segment, every byte that is
+// not unreserved (RFC 3986) as %XX, so any byte string survives the trip.
+func pathEscape(name string) string {
+	n := 0
+	for i := 0; i < len(name); i++ {
+		if !unreserved(name[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return name
+	}
+	const hex = "0123456789ABCDEF"
+	b := make([]byte, 0, len(name)+2*n)
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if unreserved(c) {
+			b = append(b, c)
+		} else {
+			b = append(b, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return string(b)
+}
+
+func unreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '.' || c == '_' || c == '~'
+}

@@ -1,0 +1,180 @@
+package fileserver_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"shareit/fileserver"
+	"shareit/transfer"
+)
+
+// sendfileHelperEnv makes the test binary act as a server under strace
+// (the way Go's own TestLinuxSendfile does it): it serves the folder named
+// by the variable and reports the tracker's events for big.bin on stdout.
+const sendfileHelperEnv = "SHAREIT_SENDFILE_HELPER_ROOT"
+
+// TestSendfileHelper is not a test: it is the server half of
+// TestSendfileSurvivesTracking, run in a child process under strace.
+func TestSendfileHelper(t *testing.T) {
+	root := os.Getenv(sendfileHelperEnv)
+	if root == "" {
+		return // run directly: nothing to do
+	}
+	tracker := transfer.New()
+	defer tracker.Close()
+	sub := tracker.Subscribe()
+	srv, err := fileserver.New(fileserver.Config{Root: root, Bind: "127.0.0.1"}, tracker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go srv.Run(ctx)
+	out := bufio.NewWriter(os.Stdout)
+	fmt.Fprintf(out, "addr %s\n", srv.Addr())
+	out.Flush()
+	go func() { io.Copy(io.Discard, os.Stdin); cancel(); tracker.Close() }()
+	for ev := range sub.C {
+		switch ev.Kind {
+		case transfer.EventProgress:
+			for _, s := range ev.Progress.Transfers {
+				fmt.Fprintf(out, "progress %d\n", s.Bytes)
+			}
+		case transfer.EventFinished, transfer.EventFailed, transfer.EventCancelled:
+			fmt.Fprintf(out, "%s %d\n", ev.Transfer.State, ev.Transfer.Bytes)
+		}
+		out.Flush()
+	}
+}
+
+// TestSendfileSurvivesTracking downloads a 64 MiB file through the tracked
+// write path while strace counts the server's sendfile calls.
+func TestSendfileSurvivesTracking(t *testing.T) {
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Fatal("strace is needed for this test (make test installs it)")
+	}
+	const size = 64 << 20
+	root := t.TempDir()
+	writeRandom(t, filepath.Join(root, "big.bin"), size)
+	trace := filepath.Join(t.TempDir(), "strace.out")
+
+	cmd := exec.Command(strace, "-f", "-qq", "-e", "trace=sendfile", "-o", trace,
+		os.Args[0], "-test.run=^TestSendfileHelper$", "-test.count=1")
+	cmd.Env = append(os.Environ(), sendfileHelperEnv+"="+root)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer stdin.Close()
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() || !strings.HasPrefix(lines.Text(), "addr ") {
+		t.Fatalf("helper did not report its address: %q", lines.Text())
+	}
+	addr := strings.TrimPrefix(lines.Text(), "addr ")
+
+	resp, err := http.Get("http://" + addr + "/big.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	received, err := io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if err != nil || received != size {
+		t.Fatalf("client received %d bytes (err %v), want %d", received, err, size)
+	}
+
+	var progress []int64
+	finished := int64(-1)
+	for finished < 0 && lines.Scan() {
+		kind, n, _ := strings.Cut(lines.Text(), " ")
+		v, _ := strconv.ParseInt(n, 10, 64)
+		switch kind {
+		case "progress":
+			progress = append(progress, v)
+		case "finished":
+			finished = v
+		default:
+			t.Fatalf("transfer ended %s after %d bytes", kind, v)
+		}
+	}
+	if finished != received {
+		t.Errorf("finished event says %d bytes, the client received %d", finished, received)
+	}
+	for i := 1; i < len(progress); i++ {
+		if progress[i] < progress[i-1] {
+			t.Fatalf("progress went back from %d to %d", progress[i-1], progress[i])
+		}
+	}
+	if len(progress) > 0 && progress[len(progress)-1] > size {
+		t.Errorf("progress reached %d, beyond the size %d", progress[len(progress)-1], size)
+	}
+	stdin.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("helper: %v", err)
+	}
+
+	calls, bytes := countSendfile(t, trace)
+	t.Logf("%d sendfile calls moved %d of %d bytes", calls, bytes, size)
+	if calls == 0 {
+		t.Fatal("no sendfile call: the tracked writer lost sendfile")
+	}
+	// net/http copies the first 512 bytes itself (to sniff); the rest must
+	// have gone through sendfile.
+	if bytes < size-512 {
+		t.Errorf("sendfile moved %d bytes, want at least %d", bytes, size-512)
+	}
+}
+
+var sendfileLine = regexp.MustCompile(`sendfile(?:64)?\(.*\)\s+=\s+(\d+)`)
+
+// countSendfile reads strace's output: calls made, and bytes they moved.
+func countSendfile(t *testing.T, path string) (calls int, bytes int64) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range sendfileLine.FindAllStringSubmatch(string(data), -1) {
+		n, _ := strconv.ParseInt(m[1], 10, 64)
+		calls++
+		bytes += n
+	}
+	return calls, bytes
+}
+
+// writeRandom creates a file of n random bytes.
+func writeRandom(t testing.TB, path string, n int64) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.CopyN(f, rand.Reader, n); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

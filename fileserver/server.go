@@ -1,0 +1,257 @@
+// Package fileserver serves one folder over HTTP, safely and fast: every
+// file is opened through os.Root, bodies leave through sendfile in chunks
+// that the transfer tracker counts, pauses and cancels, and hostile clients
+// are cut off by timeouts, size caps and a request-framing check.
+package fileserver
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"shareit/transfer"
+)
+
+// Defaults for Config fields left zero.
+const (
+	DefaultStall = 60 * time.Second // a client that accepts no bytes this long is dropped
+	DefaultGrace = 5 * time.Second  // how long running transfers may finish at shutdown
+	// minTracked is the smallest body tracked as a transfer: anything smaller
+	// fits in the socket buffers and is gone before anyone could watch it.
+	minTracked = 64 << 10
+)
+
+// Config is how a Server serves.
+type Config struct {
+	Root           string // the folder to serve
+	Bind           string // address to listen on; "" means every interface
+	Port           int    // 0 means any free port
+	Hidden         bool   // list and serve dotfiles
+	FollowSymlinks bool   // follow symlinks that point outside Root
+	Version        string // shown in pages
+	Stall          time.Duration
+	Grace          time.Duration
+}
+
+// Server is the HTTP side of shareit: a handler for one folder, and the
+// listener and http.Server that run it.
+type Server struct {
+	cfg     Config
+	tracker *transfer.Tracker
+	root    atomic.Pointer[folder]
+	net     netState
+	dirs    *dirCache
+	files   *fileCache
+}
+
+// folder is the served folder, opened.
+type folder struct {
+	dir  string // absolute path
+	root *os.Root
+}
+
+// New checks and opens cfg.Root. It does not listen yet.
+func New(cfg Config, tracker *transfer.Tracker) (*Server, error) {
+	if cfg.Stall <= 0 {
+		cfg.Stall = DefaultStall
+	}
+	if cfg.Grace <= 0 {
+		cfg.Grace = DefaultGrace
+	}
+	s := &Server{cfg: cfg, tracker: tracker, dirs: newDirCache(), files: newFileCache()}
+	if err := s.SetRoot(cfg.Root); err != nil {
+		return nil, err
+	}
+	s.net.init(s)
+	return s, nil
+}
+
+// Root is the folder being served.
+func (s *Server) Root() string { return s.root.Load().dir }
+
+// SetRoot switches the served folder. On error the old one is still served.
+// Transfers already running finish from the old folder: they hold its files.
+func (s *Server) SetRoot(dir string) error {
+	f, err := openFolder(dir)
+	if err != nil {
+		return err
+	}
+	if old := s.root.Swap(f); old != nil {
+		// The old os.Root is not closed here: requests that loaded it just
+		// before the swap would fail with 500. Its finalizer closes it
+		// once no request holds it.
+		s.dirs.clear()
+	}
+	return nil
+}
+
+// openFolder opens dir and checks that it is a folder that can be listed.
+// Its errors are one line for people: "/x: no such folder".
+func openFolder(dir string) (*folder, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("%s: no such folder", abs)
+	case errors.Is(err, os.ErrPermission):
+		return nil, fmt.Errorf("%s: permission denied", abs)
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", abs, errors.Unwrap(err))
+	case !fi.IsDir():
+		return nil, fmt.Errorf("%s: not a folder", abs)
+	}
+	root, err := os.OpenRoot(abs)
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot open: %w", abs, errors.Unwrap(err))
+	}
+	d, err := root.Open(".")
+	if err == nil {
+		_, err = d.ReadDir(1)
+		d.Close()
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		root.Close()
+		if errors.Is(err, os.ErrPermission) {
+			return nil, fmt.Errorf("%s: permission denied", abs)
+		}
+		return nil, fmt.Errorf("%s: cannot list: %w", abs, errors.Unwrap(err))
+	}
+	return &folder{dir: abs, root: root}, nil
+}
+
+// ServeHTTP answers GET and HEAD for files and folders under the root.
+func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	w := newResponseWriter(rw, r, s)
+	defer s.logRequest(w, r, start)
+
+	if c, ok := r.Context().Value(connKey{}).(*conn); ok && c.smuggled() {
+		// RFC 9112 §6.1: a request with both Transfer-Encoding and
+		// Content-Length may be a smuggling attempt; refuse it and close.
+		w.Header().Set("Connection", "close")
+		s.error(w, r, http.StatusBadRequest)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		s.error(w, r, http.StatusMethodNotAllowed)
+		return
+	}
+	rel, status := s.clean(r.URL.Path)
+	if status != 0 {
+		s.error(w, r, status)
+		return
+	}
+	root := s.root.Load()
+	f, err := s.open(root, rel)
+	if err != nil {
+		s.error(w, r, statusOf(err))
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		s.error(w, r, statusOf(err))
+		return
+	}
+	trailing := strings.HasSuffix(r.URL.Path, "/")
+	switch {
+	case fi.IsDir() && !trailing:
+		redirect(w, r, r.URL.EscapedPath()+"/")
+	case fi.IsDir():
+		s.serveDir(w, r, root, rel, f, fi)
+	case !fi.Mode().IsRegular():
+		s.error(w, r, http.StatusForbidden) // devices, fifos, sockets
+	case trailing:
+		redirect(w, r, strings.TrimSuffix(r.URL.EscapedPath(), "/"))
+	default:
+		s.serveFile(w, r, f, fi)
+	}
+}
+
+// serveFile sends one file. http.ServeContent handles Range, If-Range,
+// If-None-Match, If-Modified-Since and Content-Type; it gets the real
+// *os.File, so the body goes out through sendfile via w.ReadFrom.
+func (s *Server) serveFile(w *responseWriter, r *http.Request, f *os.File, fi os.FileInfo) {
+	if r.Method == http.MethodGet && fi.Size() < minTracked && s.tracker.Paused() {
+		// Large bodies wait in the tracked copy loop, shown as paused.
+		if err := s.tracker.WaitResumed(r.Context()); err != nil {
+			return
+		}
+		// The wait may have outlasted the deadline newResponseWriter set.
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.Stall))
+	}
+	w.Header().Set("ETag", etag(fi))
+	w.Header().Set("Accept-Ranges", "bytes")
+	if body := s.files.body(f, fi); body != nil {
+		http.ServeContent(w, r, fi.Name(), fi.ModTime(), bytes.NewReader(body))
+		return
+	}
+	http.ServeContent(w, r, fi.Name(), fi.ModTime(), f)
+}
+
+// etag is a strong validator from the size and modification time, as nginx
+// makes it.
+func etag(fi os.FileInfo) string {
+	b := make([]byte, 0, 32)
+	b = append(b, '"')
+	b = strconv.AppendInt(b, fi.ModTime().UnixNano(), 16)
+	b = append(b, '-')
+	b = strconv.AppendInt(b, fi.Size(), 16)
+	b = append(b, '"')
+	return string(b)
+}
+
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	if r.URL.RawQuery != "" {
+		to += "?" + r.URL.RawQuery
+	}
+	// A path starting with "//" would be read as a host by the browser.
+	if strings.HasPrefix(to, "//") {
+		to = "/" + strings.TrimLeft(to, "/")
+	}
+	http.Redirect(w, r, to, http.StatusMovedPermanently)
+}
+
+// logRequest publishes the request's log line once the response is done.
+func (s *Server) logRequest(w *responseWriter, r *http.Request, start time.Time) {
+	w.done()
+	client := clientIP(r.RemoteAddr)
+	if w.part == nil {
+		s.tracker.Count(client, w.bytes)
+	}
+	s.tracker.Log(&transfer.LogLine{
+		Time:      start,
+		Client:    client,
+		Method:    r.Method,
+		URI:       r.RequestURI,
+		Proto:     r.Proto,
+		Status:    w.statusCode(),
+		Bytes:     w.bytes,
+		Referer:   r.Referer(),
+		UserAgent: r.UserAgent(),
+		Duration:  time.Since(start),
+	})
+}
+
+// clientIP is the address part of a RemoteAddr, with IPv4-mapped IPv6
+// addresses shown as IPv4.
+func clientIP(remote string) string {
+	ap, err := netip.ParseAddrPort(remote)
+	if err != nil {
+		return remote
+	}
+	return ap.Addr().Unmap().String()
+}

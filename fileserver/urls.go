@@ -1,0 +1,79 @@
+package fileserver
+
+import (
+	"net"
+	"net/netip"
+	"strconv"
+)
+
+// URL is one address people can open, labelled by the network interface it
+// is on ("eth0", "wlan0"), or "localhost".
+type URL struct {
+	Label string
+	URL   string
+}
+
+// URLs lists the URLs the server answers on: one per LAN address when bound
+// to every interface (IPv4, which is what phones and browsers are given),
+// the bound address otherwise, and the loopback URL last when it is reachable.
+func (s *Server) URLs() []URL {
+	addr, err := netip.ParseAddrPort(s.Addr())
+	if err != nil {
+		return nil
+	}
+	port := int(addr.Port())
+	bound := addr.Addr().Unmap()
+	ifaces, _ := net.Interfaces()
+	var urls []URL
+	if bound.IsUnspecified() {
+		for _, ifc := range ifaces {
+			if ifc.Flags&net.FlagUp == 0 || ifc.Flags&net.FlagLoopback != 0 {
+				continue
+			}
+			for _, a := range ifaceAddrs(ifc) {
+				if a.Is4() && !a.IsLinkLocalUnicast() {
+					urls = append(urls, URL{Label: ifc.Name, URL: httpURL(a, port)})
+				}
+			}
+		}
+		loop := netip.AddrFrom4([4]byte{127, 0, 0, 1})
+		return append(urls, URL{Label: "localhost", URL: httpURL(loop, port)})
+	}
+	label := "localhost"
+	if !bound.IsLoopback() {
+		label = ifaceOf(ifaces, bound)
+	}
+	return append(urls, URL{Label: label, URL: httpURL(bound, port)})
+}
+
+func ifaceAddrs(ifc net.Interface) []netip.Addr {
+	addrs, err := ifc.Addrs()
+	if err != nil {
+		return nil
+	}
+	out := make([]netip.Addr, 0, len(addrs))
+	for _, a := range addrs {
+		if ipn, ok := a.(*net.IPNet); ok {
+			if ip, ok := netip.AddrFromSlice(ipn.IP); ok {
+				out = append(out, ip.Unmap())
+			}
+		}
+	}
+	return out
+}
+
+// ifaceOf names the interface that has ip, or "" when none has.
+func ifaceOf(ifaces []net.Interface, ip netip.Addr) string {
+	for _, ifc := range ifaces {
+		for _, a := range ifaceAddrs(ifc) {
+			if a == ip {
+				return ifc.Name
+			}
+		}
+	}
+	return ""
+}
+
+func httpURL(a netip.Addr, port int) string {
+	return "http://" + net.JoinHostPort(a.String(), strconv.Itoa(port)) + "/"
+}

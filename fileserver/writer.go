@@ -1,0 +1,204 @@
+package fileserver
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"shareit/transfer"
+)
+
+// Chunk sizes for tracked bodies. Each chunk is one sendfile run; between
+// chunks the writer counts bytes, honours pause and cancel, and renews the
+// stall deadline. Chunks aim at chunkTime of the client's speed, so a slow
+// client still gets a fresh deadline often and a fast one few syscalls.
+const (
+	minChunk  = 64 << 10
+	maxChunk  = 4 << 20
+	chunkTime = 250 * time.Millisecond
+)
+
+// errStalled explains a transfer dropped because its client stopped reading.
+var errStalled = errors.New("client stopped reading")
+
+// responseWriter records the status and body size for the log and, for
+// bodies worth watching, feeds a transfer.Part. It keeps sendfile: ReadFrom
+// hands the file to the connection's own ReadFrom, one chunk at a time.
+type responseWriter struct {
+	http.ResponseWriter
+	rf     io.ReaderFrom // the connection's ReadFrom: sendfile for files
+	r      *http.Request
+	s      *Server
+	status int
+	bytes  int64
+	part   *transfer.Part // nil when the body is not tracked
+	chunk  int64
+	err    error // the first write error: why a tracked body ended early
+}
+
+var (
+	_ io.ReaderFrom = (*responseWriter)(nil)
+	_ interface {
+		Unwrap() http.ResponseWriter
+	} = (*responseWriter)(nil)
+)
+
+func newResponseWriter(w http.ResponseWriter, r *http.Request, s *Server) *responseWriter {
+	rf, _ := w.(io.ReaderFrom)
+	// Every response gets a write deadline, renewed per chunk for tracked
+	// bodies, so a client that stops reading cannot hold a goroutine forever.
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.Stall))
+	return &responseWriter{ResponseWriter: w, rf: rf, r: r, s: s}
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *responseWriter) statusCode() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
+}
+
+func (w *responseWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+		w.begin()
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// begin starts tracking the body when it is a GET body worth watching.
+func (w *responseWriter) begin() {
+	if w.r.Method != http.MethodGet || (w.status != http.StatusOK && w.status != http.StatusPartialContent) {
+		return
+	}
+	size, err := strconv.ParseInt(w.Header().Get("Content-Length"), 10, 64)
+	if err != nil || size < minTracked {
+		return
+	}
+	rc := http.NewResponseController(w.ResponseWriter)
+	w.part = w.s.tracker.Begin(transfer.Info{
+		Kind:      transfer.Download,
+		Client:    clientIP(w.r.RemoteAddr),
+		Path:      w.r.URL.Path,
+		UserAgent: w.r.UserAgent(),
+		Size:      size,
+		Partial:   w.status == http.StatusPartialContent,
+	}, func() { rc.SetWriteDeadline(time.Now()) })
+	w.chunk = minChunk * 4
+}
+
+func (w *responseWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.part != nil {
+		if err := w.next(); err != nil {
+			return 0, err
+		}
+	}
+	n, err := w.ResponseWriter.Write(p)
+	w.wrote(int64(n))
+	w.fail(err)
+	return n, err
+}
+
+// ReadFrom sends src through the connection's own ReadFrom, which uses
+// sendfile when src is an *os.File or an *io.LimitedReader around one (one
+// level only: wrapping twice silently falls back to a copy loop). ServeContent
+// passes io.CopyN's *io.LimitedReader; it is unwrapped and re-limited per
+// chunk, and its N is kept up to date for the caller.
+func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.rf == nil {
+		return io.Copy(writerOnly{w}, src)
+	}
+	if w.part == nil {
+		n, err = w.rf.ReadFrom(src)
+		w.bytes += n
+		return n, err
+	}
+	defer func() { w.fail(err) }()
+	r, left := src, int64(-1)
+	if lr, ok := src.(*io.LimitedReader); ok {
+		r, left = lr.R, lr.N
+		defer func() { lr.N = left }()
+	}
+	for left != 0 {
+		if err := w.next(); err != nil {
+			return n, err
+		}
+		size := w.chunk
+		if left > 0 {
+			size = min(size, left)
+		}
+		chunk := &io.LimitedReader{R: r, N: size}
+		start := time.Now()
+		m, err := w.rf.ReadFrom(chunk)
+		n += m
+		if left > 0 {
+			left -= m
+		}
+		w.wrote(m)
+		if err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) && !w.part.Cancelled() {
+				err = errStalled
+			}
+			return n, err
+		}
+		if chunk.N > 0 { // src ended
+			return n, nil
+		}
+		w.adapt(m, time.Since(start))
+	}
+	return n, nil
+}
+
+// next is called before each chunk: it blocks while paused, stops a
+// cancelled transfer, and gives the client a fresh stall deadline.
+func (w *responseWriter) next() error {
+	if err := w.part.Wait(w.r.Context()); err != nil {
+		return err
+	}
+	return http.NewResponseController(w.ResponseWriter).SetWriteDeadline(time.Now().Add(w.s.cfg.Stall))
+}
+
+// adapt sizes the next chunk to about chunkTime at the speed just seen.
+func (w *responseWriter) adapt(n int64, took time.Duration) {
+	if took <= 0 {
+		w.chunk = maxChunk
+		return
+	}
+	next := int64(float64(n) * chunkTime.Seconds() / took.Seconds())
+	w.chunk = min(max(next, minChunk), maxChunk)
+}
+
+func (w *responseWriter) wrote(n int64) {
+	w.bytes += n
+	if w.part != nil {
+		w.part.Add(n)
+	}
+}
+
+func (w *responseWriter) fail(err error) {
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+}
+
+// done ends the tracked part, if any, with the body's outcome.
+func (w *responseWriter) done() {
+	if w.part != nil {
+		w.part.Done(w.err)
+	}
+}
+
+// writerOnly hides ReadFrom so io.Copy does not call back into it.
+type writerOnly struct{ io.Writer }

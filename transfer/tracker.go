@@ -1,0 +1,494 @@
+// Package transfer tracks the bytes shareit moves: one Part per HTTP
+// response body, grouped into logical transfers per client and path, with
+// per-client aggregates, moving-average speeds, pause/resume and cancel.
+//
+// The HTTP side never waits for the people watching: subscribers get
+// lifecycle events through an unbounded queue and progress coalesced to the
+// newest frame, published at most every Interval.
+package transfer
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"math"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Interval is how often progress is published (about ten times a second).
+const Interval = 100 * time.Millisecond
+
+// speedTau is the time constant of the speed's moving average.
+const speedTau = 1500 * time.Millisecond
+
+// clientTTL is how long a client that moves no bytes stays listed.
+const clientTTL = 30 * time.Minute
+
+var (
+	// ErrCancelled is returned by Part.Wait once the transfer was cancelled.
+	ErrCancelled = errors.New("cancelled")
+	// ErrIncomplete marks a part that ended before moving all its bytes.
+	ErrIncomplete = errors.New("ended before the last byte")
+)
+
+// Info describes a part when it begins.
+type Info struct {
+	Kind      Kind
+	Client    string // IP address, no port
+	Path      string
+	UserAgent string
+	Size      int64 // bytes this part will move; -1 when unknown
+	// Partial marks a Range request. Concurrent partial parts from one
+	// client for one path join one logical transfer (a download manager's
+	// parallel connections); whole-file requests are always their own.
+	Partial bool
+}
+
+type key struct {
+	client, path string
+	kind         Kind
+}
+
+// Tracker follows every transfer. Its methods are safe for concurrent use.
+type Tracker struct {
+	paused atomic.Pointer[chan struct{}] // non-nil while paused; closed on resume
+
+	mu        sync.Mutex
+	nextID    uint64
+	active    map[uint64]*logical
+	byKey     map[key]*logical
+	clients   map[string]*client
+	subs      map[*Subscription]struct{}
+	lastTick  time.Time
+	idleFrame bool // publish one more frame after the last transfer ends
+	closed    bool
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+// logical is one client's transfer of one path, over one or more parts
+// (see Info.Partial).
+type logical struct {
+	id       uint64
+	key      key
+	ua       string
+	started  time.Time
+	client   *client
+	bytes    atomic.Int64
+	cancel   chan struct{} // closed by Tracker.Cancel
+	canceled atomic.Bool
+
+	// guarded by Tracker.mu
+	size      int64
+	parts     map[*Part]struct{}
+	err       string
+	speed     float64
+	lastBytes int64
+}
+
+type client struct {
+	addr  string
+	bytes atomic.Int64
+
+	// guarded by Tracker.mu
+	active    int
+	speed     float64
+	lastBytes int64
+	seen      time.Time // last time it moved bytes
+}
+
+// New starts a tracker. Close stops it.
+func New() *Tracker {
+	t := &Tracker{
+		active:   make(map[uint64]*logical),
+		byKey:    make(map[key]*logical),
+		clients:  make(map[string]*client),
+		subs:     make(map[*Subscription]struct{}),
+		lastTick: time.Now(),
+		stop:     make(chan struct{}),
+		done:     make(chan struct{}),
+	}
+	go t.run()
+	return t
+}
+
+// Close stops publishing. Subscribers receive what was queued, then their
+// channel closes.
+func (t *Tracker) Close() {
+	t.mu.Lock()
+	if t.closed {
+		t.mu.Unlock()
+		return
+	}
+	t.closed = true
+	subs := t.subs
+	t.subs = map[*Subscription]struct{}{}
+	t.mu.Unlock()
+	close(t.stop)
+	<-t.done
+	for s := range subs {
+		s.finish()
+	}
+}
+
+// Begin starts tracking one response (or request) body. abort, if not nil,
+// is called when the transfer is cancelled, from another goroutine, to unblock
+// a write in progress. The caller must call Done exactly once.
+func (t *Tracker) Begin(info Info, abort func()) *Part {
+	k := key{info.Client, info.Path, info.Kind}
+	now := time.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var x *logical
+	if info.Partial {
+		x = t.byKey[k]
+	}
+	if x == nil {
+		t.nextID++
+		c := t.client(info.Client, now)
+		c.active++
+		x = &logical{
+			id:      t.nextID,
+			key:     k,
+			ua:      info.UserAgent,
+			started: now,
+			client:  c,
+			cancel:  make(chan struct{}),
+			size:    info.Size,
+			parts:   make(map[*Part]struct{}, 1),
+		}
+		t.active[x.id] = x
+		if info.Partial {
+			t.byKey[k] = x
+		}
+	} else if x.size >= 0 && info.Size >= 0 {
+		x.size += info.Size
+	} else {
+		x.size = -1
+	}
+	p := &Part{t: t, x: x, size: info.Size, abort: abort}
+	x.parts[p] = struct{}{}
+	if len(x.parts) == 1 {
+		t.publish(Event{Kind: EventStarted, Transfer: x.snapshot(now, t.isPaused())})
+	}
+	return p
+}
+
+// Count adds bytes moved outside any tracked part (small bodies, listings)
+// to the client's total.
+func (t *Tracker) Count(clientAddr string, n int64) {
+	if n <= 0 {
+		return
+	}
+	t.mu.Lock()
+	c := t.client(clientAddr, time.Now())
+	t.mu.Unlock()
+	c.bytes.Add(n)
+}
+
+// client returns the client at addr, adding it. t.mu must be held.
+func (t *Tracker) client(addr string, now time.Time) *client {
+	c := t.clients[addr]
+	if c == nil {
+		c = &client{addr: addr, seen: now}
+		t.clients[addr] = c
+	}
+	return c
+}
+
+// Pause stops every tracked transfer at its next chunk boundary.
+func (t *Tracker) Pause() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.paused.Load() == nil {
+		ch := make(chan struct{})
+		t.paused.Store(&ch)
+		t.idleFrame = true
+	}
+}
+
+// Resume lets paused transfers continue where they were.
+func (t *Tracker) Resume() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if ch := t.paused.Swap(nil); ch != nil {
+		close(*ch)
+		t.idleFrame = true
+	}
+}
+
+// Paused reports whether transfers are paused.
+func (t *Tracker) Paused() bool { return t.isPaused() }
+
+func (t *Tracker) isPaused() bool { return t.paused.Load() != nil }
+
+// WaitResumed blocks while transfers are paused, or until ctx is done.
+func (t *Tracker) WaitResumed(ctx context.Context) error {
+	for {
+		ch := t.paused.Load()
+		if ch == nil {
+			return nil
+		}
+		select {
+		case <-*ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Cancel ends the transfer with this ID: its parts stop at their next chunk
+// and their connections are closed. It reports whether the transfer was active.
+func (t *Tracker) Cancel(id uint64) bool {
+	t.mu.Lock()
+	x := t.active[id]
+	if x == nil || x.canceled.Load() {
+		t.mu.Unlock()
+		return false
+	}
+	x.canceled.Store(true)
+	close(x.cancel)
+	// A retry by the same client is a new transfer, not this cancelled one.
+	delete(t.byKey, x.key)
+	var aborts []func()
+	for p := range x.parts {
+		if p.abort != nil {
+			aborts = append(aborts, p.abort)
+		}
+	}
+	t.mu.Unlock()
+	for _, abort := range aborts {
+		abort()
+	}
+	return true
+}
+
+// Snapshot returns the current state of every active transfer and client.
+func (t *Tracker) Snapshot() *Progress {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.frame(time.Now())
+}
+
+// Log publishes one request's log line.
+func (t *Tracker) Log(l *LogLine) {
+	t.mu.Lock()
+	t.publish(Event{Kind: EventLog, Log: l})
+	t.mu.Unlock()
+}
+
+// Notice publishes a message from the server (an error it logged, a port it
+// chose) for people to read.
+func (t *Tracker) Notice(text string) {
+	t.mu.Lock()
+	t.publish(Event{Kind: EventNotice, Text: text})
+	t.mu.Unlock()
+}
+
+// publish queues ev for every subscriber. t.mu must be held, which keeps
+// every subscriber's queue in the order things happened.
+func (t *Tracker) publish(ev Event) {
+	for s := range t.subs {
+		s.push(ev)
+	}
+}
+
+func (t *Tracker) run() {
+	defer close(t.done)
+	tick := time.NewTicker(Interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-t.stop:
+			return
+		case now := <-tick.C:
+			t.tick(now)
+		}
+	}
+}
+
+// tick updates speeds and publishes one progress frame.
+func (t *Tracker) tick(now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	dt := now.Sub(t.lastTick)
+	t.lastTick = now
+	if len(t.active) == 0 && !t.idleFrame {
+		return
+	}
+	t.idleFrame = len(t.active) > 0
+	paused := t.isPaused()
+	alpha := 1 - math.Exp(-dt.Seconds()/speedTau.Seconds())
+	for _, x := range t.active {
+		b := x.bytes.Load()
+		x.speed = ewma(x.speed, b-x.lastBytes, dt, alpha, paused)
+		x.lastBytes = b
+	}
+	for addr, c := range t.clients {
+		b := c.bytes.Load()
+		c.speed = ewma(c.speed, b-c.lastBytes, dt, alpha, paused)
+		if c.active == 0 {
+			c.speed = 0 // its speed is its transfers' speed
+		}
+		if b != c.lastBytes || c.active > 0 {
+			c.seen = now
+		} else if now.Sub(c.seen) > clientTTL {
+			delete(t.clients, addr)
+		}
+		c.lastBytes = b
+	}
+	if len(t.subs) > 0 {
+		t.publish(Event{Kind: EventProgress, Progress: t.frame(now)})
+	}
+}
+
+func ewma(speed float64, delta int64, dt time.Duration, alpha float64, paused bool) float64 {
+	if paused || dt <= 0 {
+		return 0
+	}
+	speed += alpha * (float64(delta)/dt.Seconds() - speed)
+	if speed < 1 {
+		return 0
+	}
+	return speed
+}
+
+// frame builds a Progress. t.mu must be held.
+func (t *Tracker) frame(now time.Time) *Progress {
+	paused := t.isPaused()
+	p := &Progress{Time: now, Paused: paused, Transfers: make([]Snapshot, 0, len(t.active))}
+	agg := make(map[*client]*ClientStats, len(t.clients))
+	p.Clients = make([]ClientStats, 0, len(t.clients))
+	for _, c := range t.clients {
+		p.Clients = append(p.Clients, ClientStats{Addr: c.addr, Active: c.active, Bytes: c.bytes.Load(), Speed: c.speed})
+	}
+	slices.SortFunc(p.Clients, func(a, b ClientStats) int { return cmp.Compare(a.Addr, b.Addr) })
+	for i := range p.Clients {
+		agg[t.clients[p.Clients[i].Addr]] = &p.Clients[i]
+	}
+	for _, x := range t.active {
+		s := x.snapshot(now, paused)
+		p.Transfers = append(p.Transfers, s)
+		if s.Size >= 0 {
+			a := agg[x.client]
+			a.Done += min(s.Bytes, s.Size)
+			a.Total += s.Size
+		}
+	}
+	slices.SortFunc(p.Transfers, func(a, b Snapshot) int { return cmp.Compare(a.ID, b.ID) })
+	return p
+}
+
+// snapshot copies x. t.mu must be held.
+func (x *logical) snapshot(now time.Time, paused bool) Snapshot {
+	return Snapshot{
+		ID:        x.id,
+		Kind:      x.key.kind,
+		Client:    x.key.client,
+		Path:      x.key.path,
+		UserAgent: x.ua,
+		Size:      x.size,
+		Bytes:     x.bytes.Load(),
+		Parts:     len(x.parts),
+		Speed:     x.speed,
+		Started:   x.started,
+		State:     Active,
+		Paused:    paused,
+	}
+}
+
+// Part is one HTTP body of a logical transfer.
+type Part struct {
+	t     *Tracker
+	x     *logical
+	size  int64
+	bytes atomic.Int64
+	abort func()
+	done  bool // guarded by t.mu
+}
+
+// Add records n more bytes moved. It is cheap and never blocks.
+func (p *Part) Add(n int64) {
+	p.bytes.Add(n)
+	p.x.bytes.Add(n)
+	p.x.client.bytes.Add(n)
+}
+
+// Bytes is how many bytes this part has moved.
+func (p *Part) Bytes() int64 { return p.bytes.Load() }
+
+// Wait is called between chunks: it returns at once while transfers run,
+// blocks while they are paused, and returns ErrCancelled once this transfer
+// was cancelled, or ctx's error when ctx is done.
+func (p *Part) Wait(ctx context.Context) error {
+	for {
+		if p.x.canceled.Load() {
+			return ErrCancelled
+		}
+		ch := p.t.paused.Load()
+		if ch == nil {
+			return nil
+		}
+		select {
+		case <-*ch:
+		case <-p.x.cancel:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Cancelled reports whether the transfer was cancelled.
+func (p *Part) Cancelled() bool { return p.x.canceled.Load() }
+
+// Done ends the part. err is why it ended early, or nil; a part that moved
+// fewer bytes than its size counts as failed even when err is nil. The
+// logical transfer ends with its last part.
+func (p *Part) Done(err error) {
+	t := p.t
+	now := time.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if p.done {
+		return
+	}
+	p.done = true
+	x := p.x
+	delete(x.parts, p)
+	if err == nil && p.size >= 0 && p.bytes.Load() < p.size {
+		err = ErrIncomplete
+	}
+	if err != nil && x.err == "" {
+		x.err = err.Error()
+	}
+	if len(x.parts) > 0 {
+		return
+	}
+	delete(t.active, x.id)
+	if t.byKey[x.key] == x {
+		delete(t.byKey, x.key)
+	}
+	x.client.active--
+	if x.client.active == 0 {
+		x.client.speed = 0
+	}
+	s := x.snapshot(now, false)
+	s.Ended = now
+	s.Speed = 0
+	ev := Event{Kind: EventFinished}
+	switch {
+	case x.canceled.Load():
+		s.State, ev.Kind = Cancelled, EventCancelled
+	case x.err != "":
+		s.State, ev.Kind, s.Err = Failed, EventFailed, x.err
+	default:
+		s.State = Finished
+	}
+	ev.Transfer = s
+	t.idleFrame = true
+	t.publish(ev)
+}

@@ -1,0 +1,170 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/progress"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"shareit/transfer"
+)
+
+// clientsView is one row per client address, from the newest progress
+// frame: its active transfers, bytes moved, speed and overall progress.
+type clientsView struct {
+	st   *Styles
+	keys keyMap
+	bar  progress.Model
+
+	rows    []transfer.ClientStats // sorted by address, as the frame has them
+	selAddr string
+	off     int
+
+	w, h    int
+	focused bool
+	paused  bool
+}
+
+func newClientsView(st *Styles, keys keyMap) clientsView {
+	return clientsView{st: st, keys: keys, bar: newBar(st)}
+}
+
+// SetSize sets the panel's size, title line included.
+func (c *clientsView) SetSize(w, h int) {
+	c.w, c.h = w, h
+	c.off = scrollTo(c.off, c.selIndex(), c.visibleRows(), len(c.rows))
+}
+
+func (c clientsView) visibleRows() int { return max(0, c.h-1) }
+
+// setFrame takes the frame's clients.
+func (c *clientsView) setFrame(p *transfer.Progress) {
+	c.rows = p.Clients
+	if c.index(c.selAddr) < 0 {
+		c.selAddr = ""
+		if len(c.rows) > 0 {
+			c.selAddr = c.rows[0].Addr
+		}
+	}
+	c.off = scrollTo(c.off, c.selIndex(), c.visibleRows(), len(c.rows))
+}
+
+func (c clientsView) index(addr string) int {
+	for i, r := range c.rows {
+		if r.Addr == addr {
+			return i
+		}
+	}
+	return -1
+}
+
+func (c clientsView) selIndex() int { return max(0, c.index(c.selAddr)) }
+
+func (c *clientsView) move(delta int) {
+	if len(c.rows) == 0 {
+		return
+	}
+	i := max(0, min(len(c.rows)-1, c.selIndex()+delta))
+	c.selAddr = c.rows[i].Addr
+	c.off = scrollTo(c.off, i, c.visibleRows(), len(c.rows))
+}
+
+// Update moves the selection.
+func (c clientsView) Update(msg tea.Msg) (clientsView, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return c, nil
+	}
+	page := max(1, c.visibleRows())
+	switch {
+	case key.Matches(k, c.keys.Up):
+		c.move(-1)
+	case key.Matches(k, c.keys.Down):
+		c.move(1)
+	case key.Matches(k, c.keys.PageUp):
+		c.move(-page)
+	case key.Matches(k, c.keys.PageDown):
+		c.move(page)
+	case key.Matches(k, c.keys.Top):
+		c.move(-len(c.rows))
+	case key.Matches(k, c.keys.Bottom):
+		c.move(len(c.rows))
+	}
+	return c, nil
+}
+
+// View renders the title and the visible rows.
+func (c clientsView) View() string {
+	if c.h <= 0 || c.w <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	active := 0
+	for _, r := range c.rows {
+		if r.Active > 0 {
+			active++
+		}
+	}
+	summary := plural(len(c.rows), "client", "clients")
+	if n := c.visibleRows(); len(c.rows) > n && n > 0 {
+		summary = itoa(c.selIndex()+1) + "/" + summary
+	}
+	if len(c.rows) > 0 {
+		summary += " · " + itoa(active) + " active"
+	}
+	b.WriteString(titleLine(c.st, c.w, c.focused, "Clients", summary))
+	n := c.visibleRows()
+	if len(c.rows) == 0 {
+		if n > 0 {
+			b.WriteString("\n  " + c.st.Panel.Empty.Render(truncate("no clients yet", c.w-2)))
+		}
+		return b.String()
+	}
+	off := max(0, min(c.off, len(c.rows)-n))
+	vis := c.rows[off:min(len(c.rows), off+n)]
+
+	const activeW, bytesW = 9, 13 // "12 active", "1023 MiB sent"
+	addrW := 7
+	for _, r := range vis {
+		addrW = max(addrW, min(39, ansi.StringWidth(transfer.Printable(r.Addr))))
+	}
+	barW := c.w - (2 + addrW + 1 + activeW + 1 + bytesW + 1 + speedW + 1 + 1 + pctW)
+	barW = min(barW, 30)
+	for _, r := range vis {
+		b.WriteByte('\n')
+		b.WriteString(cursorMark(c.st, r.Addr == c.selAddr, c.focused))
+		b.WriteString(fitCell(transfer.Printable(r.Addr), addrW))
+		b.WriteByte(' ')
+		count := "idle"
+		if r.Active > 0 {
+			count = itoa(r.Active) + " active"
+		}
+		b.WriteString(padLeft(count, activeW))
+		b.WriteByte(' ')
+		b.WriteString(padLeft(formatBytes(r.Bytes)+" sent", bytesW))
+		b.WriteByte(' ')
+		speed := r.Speed
+		if c.paused || r.Active == 0 {
+			// The tracker's average decays after a client's last transfer
+			// and frames stop soon after: idle means 0, not a stale value.
+			speed = 0
+		}
+		b.WriteString(padLeft(formatSpeed(speed), speedW))
+		frac := r.Fraction()
+		if frac < 0 {
+			continue
+		}
+		b.WriteByte(' ')
+		if barW >= 6 {
+			bar := c.bar
+			bar.SetWidth(barW)
+			b.WriteString(bar.ViewAs(floorFrac(frac, barW)))
+			b.WriteByte(' ')
+		}
+		// A client's active transfers are unfinished by definition.
+		b.WriteString(padLeft(formatPercent(frac, false), pctW))
+	}
+	return b.String()
+}

@@ -1,0 +1,82 @@
+package tui
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// resolveDir turns what the user typed into a path: "~" is the home
+// folder, and a relative path is relative to base, the folder being served.
+func resolveDir(value, base string) string {
+	if value == "~" || strings.HasPrefix(value, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			value = filepath.Join(home, value[1:])
+		}
+	}
+	if !filepath.IsAbs(value) {
+		value = filepath.Join(base, value)
+	}
+	return filepath.Clean(value)
+}
+
+// completeDir completes the last element of value to the name of a folder,
+// like a shell: one match is completed with a trailing slash, several are
+// completed to their common prefix and returned as candidates. Hidden
+// folders are offered only when the typed element starts with a dot.
+func completeDir(value, base string) (string, []string) {
+	i := strings.LastIndexByte(value, '/')
+	dirPart, prefix := value[:i+1], value[i+1:]
+	dir := base
+	if dirPart != "" {
+		dir = resolveDir(dirPart, base)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return value, nil
+	}
+	var names []string
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, prefix) {
+			continue
+		}
+		if strings.HasPrefix(name, ".") && !strings.HasPrefix(prefix, ".") {
+			continue
+		}
+		if !isDir(dir, e) {
+			continue
+		}
+		names = append(names, name)
+	}
+	switch len(names) {
+	case 0:
+		return value, nil
+	case 1:
+		return dirPart + names[0] + "/", nil
+	}
+	return dirPart + commonPrefix(names), names
+}
+
+// isDir reports whether e is a folder, or a symlink to one.
+func isDir(dir string, e fs.DirEntry) bool {
+	if e.IsDir() {
+		return true
+	}
+	if e.Type()&fs.ModeSymlink == 0 {
+		return false
+	}
+	fi, err := os.Stat(filepath.Join(dir, e.Name()))
+	return err == nil && fi.IsDir()
+}
+
+func commonPrefix(names []string) string {
+	p := names[0]
+	for _, n := range names[1:] {
+		for !strings.HasPrefix(n, p) {
+			p = p[:len(p)-1]
+		}
+	}
+	return p
+}

@@ -1,0 +1,59 @@
+package tui
+
+import (
+	"runtime"
+
+	tea "charm.land/bubbletea/v2"
+
+	"shareit/transfer"
+)
+
+// maxBatch bounds how many events one message carries. Under a burst of
+// requests, handling events in batches means one Update and one View per
+// batch instead of per event.
+const maxBatch = 256
+
+// eventsMsg carries events read from the tracker's subscription, in order.
+type eventsMsg []transfer.Event
+
+// eventsClosedMsg says the subscription's channel closed: the server is
+// gone, and nothing will arrive any more.
+type eventsClosedMsg struct{}
+
+// waitForEvents returns a command that blocks until at least one event
+// arrives, then takes whatever else is ready without waiting. Update re-arms
+// it after each eventsMsg; after eventsClosedMsg it is not re-armed, so its
+// goroutine ends. A nil channel means no events: no command.
+func waitForEvents(events <-chan transfer.Event) tea.Cmd {
+	if events == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ev, ok := <-events
+		if !ok {
+			return eventsClosedMsg{}
+		}
+		batch := eventsMsg{ev}
+		yielded := false
+		for len(batch) < maxBatch {
+			select {
+			case ev, ok := <-events:
+				if !ok {
+					// Deliver what we have; the next wait sees the close.
+					return batch
+				}
+				batch = append(batch, ev)
+				yielded = false
+				continue
+			default:
+			}
+			if yielded {
+				break
+			}
+			// The sender may be about to send: give it one chance.
+			runtime.Gosched()
+			yielded = true
+		}
+		return batch
+	}
+}

@@ -1,0 +1,91 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"shareit/transfer"
+)
+
+// header is the top two lines: what is served and how, then the totals.
+type header struct {
+	st      *Styles
+	w       int
+	version string
+
+	root      string
+	uploads   bool
+	listening bool
+	paused    bool
+	uptime    time.Duration
+
+	active  int     // transfers running
+	clients int     // client addresses seen
+	sent    int64   // bytes moved, all clients
+	speed   float64 // bytes per second, all clients
+}
+
+func (h *header) SetSize(w int) { h.w = w }
+
+// state is one word for what the server is doing: serving, paused,
+// stopped, or draining (stopped, with transfers still running).
+func (h header) state() string {
+	switch {
+	case !h.listening && h.active > 0:
+		return "draining"
+	case !h.listening:
+		return "stopped"
+	case h.paused:
+		return "paused"
+	}
+	return "serving"
+}
+
+func (h header) View() string {
+	st := h.st
+	left := st.Header.App.Render("shareit")
+	if h.version != "" {
+		left += " " + st.Header.Muted.Render(transfer.Printable(h.version))
+	}
+	left += "  "
+
+	mode := st.Header.Muted.Render("read-only")
+	if h.uploads {
+		mode = st.Header.Uploads.Render("uploads on")
+	}
+	state := h.state()
+	stateStyle := st.Header.Serving
+	switch state {
+	case "draining":
+		stateStyle = st.Header.Draining
+	case "stopped":
+		stateStyle = st.Header.Stopped
+	case "paused":
+		stateStyle = st.Header.Paused
+	}
+	right := mode + "  " + stateStyle.Render("● "+state)
+	if h.paused && state != "paused" {
+		right += st.Header.Paused.Render(" · paused")
+	}
+	right += "  " + st.Header.Muted.Render("up "+formatDuration(h.uptime))
+
+	room := h.w - ansi.StringWidth(left) - ansi.StringWidth(right) - 2
+	folder := st.Header.Folder.Render(truncateLeft(transfer.Printable(h.root), max(room, 8)))
+	gap := max(2, h.w-ansi.StringWidth(left)-ansi.StringWidth(folder)-ansi.StringWidth(right))
+	line1 := left + folder + strings.Repeat(" ", gap) + right
+
+	speed := h.speed
+	if h.paused {
+		speed = 0
+	}
+	totals := []string{
+		plural(h.active, "transfer", "transfers"),
+		plural(h.clients, "client", "clients"),
+		formatBytes(h.sent) + " sent",
+		formatSpeed(speed),
+	}
+	line2 := st.Header.Muted.Render(strings.Join(totals, " · "))
+	return truncate(line1, h.w) + "\n" + truncate(line2, h.w)
+}

@@ -1,0 +1,146 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap is every key the TUI answers to. The model enables only the
+// bindings that apply in its current state, so the help shows exactly what
+// a key press would do.
+type keyMap struct {
+	// Main screen.
+	Pause     key.Binding
+	Folder    key.Binding
+	Listen    key.Binding
+	Cancel    key.Binding
+	Copy      key.Binding
+	Uploads   key.Binding
+	NextPanel key.Binding
+	PrevPanel key.Binding
+	Up        key.Binding
+	Down      key.Binding
+	PageUp    key.Binding
+	PageDown  key.Binding
+	Top       key.Binding
+	Bottom    key.Binding
+	Help      key.Binding
+	Quit      key.Binding
+
+	// Folder input.
+	Interrupt key.Binding // ctrl+c still quits while typing
+	Complete  key.Binding
+	Apply     key.Binding
+	Dismiss   key.Binding
+
+	// Quit confirmation.
+	Yes   key.Binding
+	No    key.Binding
+	Force key.Binding
+}
+
+// DefaultKeyMap returns the TUI's key bindings.
+func DefaultKeyMap() keyMap {
+	return keyMap{
+		Pause:     key.NewBinding(key.WithKeys("p", "space"), key.WithHelp("p", "pause")),
+		Folder:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "folder")),
+		Listen:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop")),
+		Cancel:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel")),
+		Copy:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
+		Uploads:   key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "uploads on")),
+		NextPanel: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "panel")),
+		PrevPanel: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev panel")),
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:    key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown:  key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
+		Top:       key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
+		Bottom:    key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last · follow log")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more")),
+		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Complete:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
+		Apply:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "serve it")),
+		Dismiss:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+
+		Yes:   key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "quit")),
+		No:    key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "keep serving")),
+		Force: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "force quit")),
+	}
+}
+
+// ShortHelp is the footer: the keys people reach for.
+func (k keyMap) ShortHelp() []key.Binding {
+	return []key.Binding{
+		k.Pause, k.Folder, k.Listen, k.Cancel, k.Copy, k.Quit, k.Help, k.NextPanel,
+		k.Complete, k.Apply, k.Dismiss,
+		k.Yes, k.No, k.Force,
+	}
+}
+
+// FullHelp is what `?` shows, in columns.
+func (k keyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.NextPanel, k.PrevPanel, k.Cancel, k.Copy},
+		{k.Pause, k.Listen, k.Folder, k.Uploads},
+		{k.Help, k.Quit},
+		{k.Complete, k.Apply, k.Dismiss},
+		{k.Yes, k.No, k.Force},
+	}
+}
+
+// keyState is what decides which bindings apply.
+type keyState struct {
+	mode        mode
+	paused      bool
+	listening   bool
+	uploads     bool
+	canCancel   bool // a running transfer is selected
+	canCopy     bool // there is a URL to copy
+	showAllHelp bool
+}
+
+// forState returns k with bindings enabled and labelled for s.
+func (k keyMap) forState(s keyState) keyMap {
+	main := s.mode == modeMain
+	for _, b := range []*key.Binding{
+		&k.Pause, &k.Folder, &k.Listen, &k.Cancel, &k.Copy, &k.Uploads,
+		&k.NextPanel, &k.PrevPanel, &k.Up, &k.Down, &k.PageUp, &k.PageDown,
+		&k.Top, &k.Bottom, &k.Help, &k.Quit,
+	} {
+		b.SetEnabled(main)
+	}
+	k.Cancel.SetEnabled(main && s.canCancel)
+	k.Copy.SetEnabled(main && s.canCopy)
+	if s.paused {
+		k.Pause.SetHelp("p", "resume")
+	} else {
+		k.Pause.SetHelp("p", "pause")
+	}
+	if s.listening {
+		k.Listen.SetHelp("s", "stop")
+	} else {
+		k.Listen.SetHelp("s", "start")
+	}
+	if s.uploads {
+		k.Uploads.SetHelp("u", "uploads off")
+	} else {
+		k.Uploads.SetHelp("u", "uploads on")
+	}
+	if s.showAllHelp {
+		k.Help.SetHelp("?", "less")
+	} else {
+		k.Help.SetHelp("?", "more")
+	}
+
+	input := s.mode == modeFolder
+	k.Interrupt.SetEnabled(input)
+	k.Complete.SetEnabled(input)
+	k.Apply.SetEnabled(input)
+	k.Dismiss.SetEnabled(input)
+
+	confirm := s.mode == modeConfirmQuit
+	k.Yes.SetEnabled(confirm)
+	k.No.SetEnabled(confirm)
+	k.Force.SetEnabled(confirm)
+	return k
+}

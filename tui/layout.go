@@ -1,0 +1,180 @@
+package tui
+
+import "strings"
+
+// The smallest terminal the TUI draws its panels in; below it, it says so.
+const (
+	minWidth  = 60
+	minHeight = 16
+)
+
+// sideMinWidth is the width from which the URLs and their code may get a
+// column of their own on the left; sideMainMinW is what that column must
+// leave the transfers table.
+const (
+	sideMinWidth = 100
+	sideMainMinW = 70
+)
+
+// stackMinH is the rows the transfers, clients and log need together to be
+// of use: the code beside the URL list yields to them below it.
+const stackMinH = 12
+
+// logMinH is the fewest rows the log keeps (its title and two lines) while
+// the transfers and clients take their share.
+const logMinH = 3
+
+// layout is how the screen is divided, recomputed after every message.
+//
+// Narrow, the URLs sit above the transfers, clients and log, with the code
+// beside the list when there are rows to spare. Wide, the URLs and their
+// code get a column on the left: beside the transfers and clients with the
+// log across the whole width below (logBelow), or, in a short window, beside
+// all three. Whatever the layout, the log takes every row the others leave.
+type layout struct {
+	tooSmall  bool
+	shortHelp bool // the full help was asked for but does not fit
+	headerH   int
+	statusH   int
+	helpH     int
+	bodyH     int // between the header and the status line or help
+
+	sideW    int  // the URLs column; 0 when the URLs sit above the panels
+	sideH    int  // the URLs column's height
+	logBelow bool // the log spans the width under the URLs column
+	mainW    int  // the transfers and clients panels' width
+	logW     int
+
+	urlsH, transfersH, clientsH, logH int
+}
+
+// layout divides the screen between header, panels, status and help, and
+// gives each panel its size. Every height comes out of a budget, so the
+// whole always fits the window, and the log takes what is left, so the
+// whole always fills it.
+func (m *Model) layout() {
+	w, h := m.width, m.height
+	l := layout{headerH: 2}
+	if w < minWidth || h < minHeight {
+		l.tooSmall = true
+		m.lay = l
+		return
+	}
+	m.header.SetSize(w)
+	m.input.SetSize(w)
+	m.help.SetWidth(w)
+	l.statusH = m.statusHeight()
+	l.helpH = lineCount(m.help.View(m.keys))
+	l.bodyH = h - l.headerH - l.statusH - l.helpH
+	if l.bodyH < 12 && m.help.ShowAll {
+		// The full help does not fit: show the short one rather than
+		// squeezing the panels out.
+		l.shortHelp = true
+		l.helpH = lineCount(m.help.ShortHelpView(m.keys.ShortHelp()))
+		l.bodyH = h - l.headerH - l.statusH - l.helpH
+	}
+
+	tWant := 1 + max(1, len(m.transfers.rows))
+	cWant := 1 + max(1, len(m.clients.rows))
+	if !l.wide(m, w, tWant, cWant) {
+		l.narrow(m, w, tWant, cWant)
+	}
+
+	m.transfers.SetSize(l.mainW, l.transfersH)
+	m.clients.SetSize(l.mainW, l.clientsH)
+	m.log.SetSize(l.logW, l.logH)
+	m.lay = l
+}
+
+// wide tries the layouts with a URLs column, and reports whether one fits.
+func (l *layout) wide(m *Model, w, tWant, cWant int) bool {
+	qrW, qrH := m.urls.qrSize()
+	if w < sideMinWidth || qrH == 0 {
+		return false
+	}
+	sideW := max(qrW, min(m.urls.listWidth(), 44))
+	mainW := w - sideW - 1
+	// The column: its title, the list, a blank line, the code.
+	sideH := 1 + max(1, len(m.urls.urls)) + 1 + qrH
+	if mainW < sideMainMinW || sideH > l.bodyH {
+		return false
+	}
+	l.sideW, l.mainW = sideW, mainW
+
+	// Best: the column beside the transfers and clients, and the log across
+	// the whole width, where its long lines fit. The two panels take their
+	// fair share of the body or the column's height, whichever is more; the
+	// log must keep a fair share of its own.
+	t, c, _ := splitStack(l.bodyH, tWant, cWant)
+	band := max(sideH, t+c)
+	if log := l.bodyH - band; log >= max(logMinH+2, l.bodyH/4) {
+		// Rows the column makes spare go to the transfers: new ones then
+		// appear without moving the rest.
+		l.transfersH, l.clientsH = band-c, c
+		l.sideH, l.logBelow = band, true
+		l.logW, l.logH = w, log
+		m.urls.SetSize(sideW, band, true, false)
+		return true
+	}
+
+	// A short window: the column beside all three.
+	l.sideH = l.bodyH
+	l.transfersH, l.clientsH, l.logH = splitStack(l.bodyH, tWant, cWant)
+	l.logW = mainW
+	m.urls.SetSize(sideW, l.bodyH, true, false)
+	return true
+}
+
+// narrow puts the URLs above the other panels, with the code beside the
+// list if that leaves the panels below it room.
+func (l *layout) narrow(m *Model, w, tWant, cWant int) {
+	nURLs := max(1, len(m.urls.urls))
+	qrW, qrH := m.urls.qrSize()
+	l.sideW, l.sideH, l.logBelow = 0, 0, false
+	l.mainW, l.logW = w, w
+	l.urlsH = 1 + min(nURLs, 3)
+	showQR := false
+	if qrH > 0 && w >= min(m.urls.listWidth(), 50)+2+qrW && l.bodyH-(1+max(qrH, nURLs)) >= stackMinH {
+		l.urlsH = 1 + max(qrH, nURLs)
+		showQR = true
+	}
+	m.urls.SetSize(w, l.urlsH, showQR, true)
+	l.transfersH, l.clientsH, l.logH = splitStack(l.bodyH-l.urlsH, tWant, cWant)
+}
+
+// splitStack shares rows between the transfers, clients and log panels,
+// stacked. The transfers grow with their rows up to half the rows, the
+// clients up to a quarter, and the log takes the rest, so it keeps at least
+// a quarter. In very few rows every panel keeps its title if it can.
+func splitStack(rows, tWant, cWant int) (t, c, log int) {
+	if rows <= 0 {
+		return 0, 0, 0
+	}
+	t = min(tWant, max(2, rows/2))
+	c = min(cWant, max(2, rows/4))
+	for t+c > rows-logMinH && (t > 1 || c > 1) {
+		if t >= c {
+			t--
+		} else {
+			c--
+		}
+	}
+	t, c = max(0, min(t, rows)), max(0, min(c, rows-t))
+	return t, c, rows - t - c
+}
+
+func lineCount(s string) int { return strings.Count(s, "\n") + 1 }
+
+// statusHeight is the lines between the panels and the help: the quit
+// question, the folder input, or a message.
+func (m Model) statusHeight() int {
+	switch {
+	case m.mode == modeConfirmQuit:
+		return 1
+	case m.mode == modeFolder:
+		return m.input.height()
+	case m.status.text != "":
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,445 @@
+// Package tui is shareit's terminal control room: who is connected, what
+// each client is downloading, how fast and how far along, the request log,
+// and keys to pause, change the folder, stop the server or quit.
+//
+// It reads the tracker's events from a channel, through a command that
+// Update re-arms after each batch, and drives the server through the small
+// Controller interface, so tests run it against a fake.
+package tui
+
+import (
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"shareit/transfer"
+)
+
+// Options configures the TUI.
+type Options struct {
+	Version string // shown in the header
+	// Started is when sharing began, for the uptime; zero means when New
+	// is called.
+	Started time.Time
+	// Now is the clock; nil means time.Now. Tests pin it.
+	Now func() time.Time
+}
+
+// Exit says how the program ended.
+type Exit int
+
+const (
+	ExitNone   Exit = iota // it did not end through the TUI (killed, interrupted, error)
+	ExitQuit               // the user quit
+	ExitForced             // the user quit with a second ctrl+c while transfers ran
+	ExitClosed             // the event channel closed: the server went away
+)
+
+func (e Exit) String() string {
+	switch e {
+	case ExitQuit:
+		return "quit"
+	case ExitForced:
+		return "forced"
+	case ExitClosed:
+		return "closed"
+	}
+	return "none"
+}
+
+// ExitOf returns how the program whose final model is m ended, for the
+// model that tea.Program.Run returns.
+func ExitOf(m tea.Model) Exit {
+	if m, ok := m.(Model); ok {
+		return m.Exit()
+	}
+	return ExitNone
+}
+
+// mode is what keys go to.
+type mode int
+
+const (
+	modeMain        mode = iota
+	modeFolder           // typing a folder
+	modeConfirmQuit      // asking whether to quit while transfers run
+)
+
+// tick refreshes the clock-driven parts: uptime, ended rows, messages.
+const tickEvery = time.Second
+
+type tickMsg time.Time
+
+func tick() tea.Cmd {
+	return tea.Tick(tickEvery, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// statusFor is how long a message under the panels stays.
+const statusFor = 6 * time.Second
+
+type status struct {
+	text string
+	err  bool
+	at   time.Time
+}
+
+// Model is the TUI's Bubble Tea model. Build it with New.
+type Model struct {
+	ctrl    Controller
+	events  <-chan transfer.Event
+	now     func() time.Time
+	started time.Time
+
+	styles *Styles
+	keys   keyMap // enabled for the current state by sync
+	help   help.Model
+
+	header    header
+	urls      urlsView
+	transfers transfersView
+	clients   clientsView
+	log       logView
+	input     rootInput
+
+	mode  mode
+	focus panel
+	lay   layout
+
+	// The server's state, as last read from the controller.
+	root      string
+	paused    bool
+	listening bool
+	uploads   bool
+
+	status status
+	exit   Exit
+
+	width, height int
+}
+
+// New builds the TUI for the server ctrl controls, showing the events read
+// from events (a transfer.Subscription's C). Closing events ends the
+// program with ExitClosed.
+func New(ctrl Controller, events <-chan transfer.Event, opts Options) Model {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	started := opts.Started
+	if started.IsZero() {
+		started = now()
+	}
+	st := DefaultStyles(true)
+	keys := DefaultKeyMap()
+	m := Model{
+		ctrl:      ctrl,
+		events:    events,
+		now:       now,
+		started:   started,
+		styles:    &st,
+		keys:      keys,
+		help:      help.New(),
+		header:    header{st: &st, version: opts.Version},
+		urls:      newURLsView(&st, keys),
+		transfers: newTransfersView(&st, keys),
+		clients:   newClientsView(&st, keys),
+		log:       newLogView(&st, keys),
+		input:     newRootInput(&st),
+		focus:     panelTransfers,
+	}
+	m.help.Styles = st.Help
+	m.refresh()
+	m.sync()
+	return m
+}
+
+// Exit says how the program ended; ExitNone while it runs.
+func (m Model) Exit() Exit { return m.exit }
+
+// Init starts reading events, the clock, and asks the terminal for its
+// background colour to pick readable colours.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(waitForEvents(m.events), tick(), tea.RequestBackgroundColor)
+}
+
+// Update handles one message.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+	case tea.BackgroundColorMsg:
+		m.setStyles(DefaultStyles(msg.IsDark()))
+	case tickMsg:
+		m.refresh()
+		now := m.now()
+		m.transfers.prune(now)
+		if m.status.text != "" && now.Sub(m.status.at) >= statusFor {
+			m.status = status{}
+		}
+		cmd = tick()
+	case eventsMsg:
+		for _, ev := range msg {
+			m.handleEvent(ev)
+		}
+		cmd = waitForEvents(m.events)
+	case eventsClosedMsg:
+		m.exit = ExitClosed
+		cmd = tea.Quit
+	case tea.KeyPressMsg:
+		m, cmd = m.handleKey(msg)
+	case tea.PasteMsg:
+		if m.mode == modeFolder {
+			m.input, cmd = m.input.Update(msg)
+		}
+	}
+	m.sync()
+	return m, cmd
+}
+
+// handleEvent applies one tracker event.
+func (m *Model) handleEvent(ev transfer.Event) {
+	switch ev.Kind {
+	case transfer.EventStarted:
+		m.transfers.started(ev.Transfer)
+	case transfer.EventFinished, transfer.EventFailed, transfer.EventCancelled:
+		m.transfers.finished(ev.Transfer, m.now())
+	case transfer.EventProgress:
+		if ev.Progress == nil {
+			return
+		}
+		m.transfers.setFrame(ev.Progress)
+		m.clients.setFrame(ev.Progress)
+		m.header.clients = len(ev.Progress.Clients)
+		m.header.sent, m.header.speed = 0, 0
+		for _, c := range ev.Progress.Clients {
+			m.header.sent += c.Bytes
+			if c.Active > 0 {
+				m.header.speed += c.Speed
+			}
+		}
+	case transfer.EventLog:
+		if ev.Log != nil {
+			m.log.addRequest(ev.Log)
+		}
+	case transfer.EventNotice:
+		m.log.addNotice(ev.Text)
+	}
+}
+
+// refresh reads the server's state from the controller.
+func (m *Model) refresh() {
+	m.root = m.ctrl.Root()
+	m.paused = m.ctrl.Paused()
+	m.listening = m.ctrl.Listening()
+	m.uploads = m.ctrl.Uploads()
+	m.urls.setURLs(m.ctrl.URLs())
+}
+
+func (m *Model) setStatus(text string) {
+	m.status = status{text: text, at: m.now()}
+}
+
+func (m *Model) setError(err error) {
+	m.status = status{text: err.Error(), err: true, at: m.now()}
+}
+
+func (m *Model) setStyles(st Styles) {
+	*m.styles = st
+	m.help.Styles = st.Help
+	m.input.setStyles(m.styles)
+	m.transfers.bar = newBar(m.styles)
+	m.clients.bar = newBar(m.styles)
+	m.urls.restyle()
+}
+
+// handleKey acts on a key press according to the mode.
+func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	k := m.keys
+	switch m.mode {
+	case modeConfirmQuit:
+		switch {
+		case key.Matches(msg, k.Force):
+			m.exit = ExitForced
+			return m, tea.Quit
+		case key.Matches(msg, k.Yes):
+			m.exit = ExitQuit
+			return m, tea.Quit
+		case key.Matches(msg, k.No):
+			m.mode = modeMain
+		}
+		return m, nil
+
+	case modeFolder:
+		switch {
+		case key.Matches(msg, k.Interrupt):
+			m.input.close()
+			m.mode = modeMain
+			return m.quit()
+		case key.Matches(msg, k.Dismiss):
+			m.input.close()
+			m.mode = modeMain
+		case key.Matches(msg, k.Complete):
+			m.input = m.input.complete(m.root)
+		case key.Matches(msg, k.Apply):
+			m.applyRoot()
+		default:
+			var cmd tea.Cmd
+			m.input, cmd = m.input.Update(msg)
+			return m, cmd
+		}
+		return m, nil
+	}
+
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.help.ShowAll = !m.help.ShowAll
+	case key.Matches(msg, k.Pause):
+		if m.paused {
+			m.ctrl.Resume()
+		} else {
+			m.ctrl.Pause()
+		}
+		m.paused = m.ctrl.Paused()
+	case key.Matches(msg, k.Folder):
+		m.mode = modeFolder
+		var cmd tea.Cmd
+		m.input, cmd = m.input.open(m.root)
+		return m, cmd
+	case key.Matches(msg, k.Listen):
+		m.toggleListening()
+	case key.Matches(msg, k.Cancel):
+		m.cancelSelected()
+	case key.Matches(msg, k.Copy):
+		if u, ok := m.urls.selected(); ok {
+			m.setStatus("copied " + transfer.Printable(u.URL) + " to the clipboard")
+			return m, tea.SetClipboard(u.URL)
+		}
+	case key.Matches(msg, k.Uploads):
+		if err := m.ctrl.SetUploads(!m.uploads); err != nil {
+			m.setError(err)
+		}
+		m.uploads = m.ctrl.Uploads()
+	case key.Matches(msg, k.NextPanel):
+		m.focus = (m.focus + 1) % numPanels
+	case key.Matches(msg, k.PrevPanel):
+		m.focus = (m.focus + numPanels - 1) % numPanels
+	default:
+		var cmd tea.Cmd
+		switch m.focus {
+		case panelURLs:
+			m.urls, cmd = m.urls.Update(msg)
+		case panelTransfers:
+			m.transfers, cmd = m.transfers.Update(msg)
+		case panelClients:
+			m.clients, cmd = m.clients.Update(msg)
+		case panelLog:
+			m.log, cmd = m.log.Update(msg)
+		}
+		return m, cmd
+	}
+	return m, nil
+}
+
+// quit ends the program, or asks first while transfers run.
+func (m Model) quit() (Model, tea.Cmd) {
+	if n := m.transfers.active(); n > 0 {
+		m.mode = modeConfirmQuit
+		return m, nil
+	}
+	m.exit = ExitQuit
+	return m, tea.Quit
+}
+
+// applyRoot asks the server to serve the typed folder. A refused folder
+// keeps the input open with the reason; the old folder is still served.
+func (m *Model) applyRoot() {
+	v := m.input.value()
+	if v == "" {
+		m.input.fail(fmt.Errorf("type a folder to serve"))
+		return
+	}
+	dir := resolveDir(v, m.root)
+	if err := m.ctrl.SetRoot(dir); err != nil {
+		m.input.fail(err)
+		return
+	}
+	m.input.close()
+	m.mode = modeMain
+	m.refresh()
+	m.setStatus("now serving " + transfer.Printable(m.root))
+}
+
+func (m *Model) toggleListening() {
+	var err error
+	if m.listening {
+		err = m.ctrl.Stop()
+	} else {
+		err = m.ctrl.Start()
+	}
+	m.refresh()
+	switch {
+	case err != nil:
+		m.setError(err)
+	case m.listening:
+		m.setStatus("listening again")
+	case m.transfers.active() > 0:
+		m.setStatus("stopped listening; running transfers may finish")
+	default:
+		m.setStatus("stopped listening")
+	}
+}
+
+func (m *Model) cancelSelected() {
+	r, ok := m.transfers.selected()
+	if !ok || r.State != transfer.Active {
+		return
+	}
+	name := transfer.Printable(r.Path)
+	if m.ctrl.Cancel(r.ID) {
+		m.setStatus("cancelling " + name)
+	} else {
+		m.setStatus(name + " had already ended")
+	}
+}
+
+// sync brings derived state up to date after every message: which keys
+// apply, the header, the panels' focus and sizes.
+func (m *Model) sync() {
+	m.keys = m.keys.forState(m.keyState())
+
+	m.header.root = m.root
+	m.header.uploads = m.uploads
+	m.header.listening = m.listening
+	m.header.paused = m.paused
+	m.header.uptime = m.now().Sub(m.started)
+	m.header.active = m.transfers.active()
+
+	m.transfers.paused = m.paused
+	m.clients.paused = m.paused
+	m.urls.focused = m.focus == panelURLs
+	m.transfers.focused = m.focus == panelTransfers
+	m.clients.focused = m.focus == panelClients
+	m.log.focused = m.focus == panelLog
+
+	m.layout()
+}
+
+func (m Model) keyState() keyState {
+	r, ok := m.transfers.selected()
+	_, hasURL := m.urls.selected()
+	return keyState{
+		mode:        m.mode,
+		paused:      m.paused,
+		listening:   m.listening,
+		uploads:     m.uploads,
+		canCancel:   m.focus == panelTransfers && ok && r.State == transfer.Active,
+		canCopy:     hasURL,
+		showAllHelp: m.help.ShowAll,
+	}
+}

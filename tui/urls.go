@@ -1,0 +1,182 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"shareit/transfer"
+)
+
+// urlsView lists the addresses the share answers on and shows the selected
+// one as a QR code when there is room.
+type urlsView struct {
+	st   *Styles
+	keys keyMap
+	urls []URL
+	sel  int
+
+	qr    []string // the selected URL's code, styled; nil if none
+	qrFor string
+
+	w, h    int
+	focused bool
+	showQR  bool
+	beside  bool // the code sits right of the list rather than below it
+}
+
+func newURLsView(st *Styles, keys keyMap) urlsView {
+	return urlsView{st: st, keys: keys}
+}
+
+// setURLs takes the controller's URLs; the code is redrawn only when the
+// selected URL changed.
+func (u *urlsView) setURLs(urls []URL) {
+	if !slices.Equal(u.urls, urls) {
+		u.urls = slices.Clone(urls)
+	}
+	u.sel = max(0, min(u.sel, len(u.urls)-1))
+	u.updateQR()
+}
+
+func (u *urlsView) updateQR() {
+	url, ok := u.selected()
+	if !ok {
+		u.qr, u.qrFor = nil, ""
+		return
+	}
+	if url.URL == u.qrFor {
+		return
+	}
+	u.qrFor = url.URL
+	u.qr = nil
+	lines, err := renderQR(url.URL, qrQuiet)
+	if err != nil {
+		return
+	}
+	// Styled once here, not on every frame.
+	u.qr = make([]string, len(lines))
+	for i, l := range lines {
+		u.qr[i] = u.st.QR.Render(l)
+	}
+}
+
+// restyle redraws the code after the styles changed.
+func (u *urlsView) restyle() {
+	u.qrFor = ""
+	u.updateQR()
+}
+
+// selected returns the selected URL, if there is one.
+func (u urlsView) selected() (URL, bool) {
+	if u.sel < 0 || u.sel >= len(u.urls) {
+		return URL{}, false
+	}
+	return u.urls[u.sel], true
+}
+
+// qrSize is the code's size in cells, 0x0 when there is none.
+func (u urlsView) qrSize() (w, h int) {
+	if len(u.qr) == 0 {
+		return 0, 0
+	}
+	return ansi.StringWidth(u.qr[0]), len(u.qr)
+}
+
+func (u urlsView) labelWidth() int {
+	w := 0
+	for _, x := range u.urls {
+		w = max(w, ansi.StringWidth(transfer.Printable(x.Label)))
+	}
+	return min(w, 16)
+}
+
+// listWidth is how wide the list wants to be.
+func (u urlsView) listWidth() int {
+	w := 0
+	for _, x := range u.urls {
+		w = max(w, ansi.StringWidth(transfer.Printable(x.URL)))
+	}
+	return 2 + u.labelWidth() + 1 + w
+}
+
+// SetSize sets the panel's size and whether and where it shows the code;
+// the layout decides that, since it knows what else needs room.
+func (u *urlsView) SetSize(w, h int, showQR, beside bool) {
+	u.w, u.h, u.showQR, u.beside = w, h, showQR && len(u.qr) > 0, beside
+}
+
+// Update moves the selection.
+func (u urlsView) Update(msg tea.Msg) (urlsView, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok || len(u.urls) == 0 {
+		return u, nil
+	}
+	switch {
+	case key.Matches(k, u.keys.Up):
+		u.sel--
+	case key.Matches(k, u.keys.Down):
+		u.sel++
+	case key.Matches(k, u.keys.Top, u.keys.PageUp):
+		u.sel = 0
+	case key.Matches(k, u.keys.Bottom, u.keys.PageDown):
+		u.sel = len(u.urls) - 1
+	}
+	u.sel = max(0, min(u.sel, len(u.urls)-1))
+	u.updateQR()
+	return u, nil
+}
+
+// View renders the title, the list and, if shown, the code.
+func (u urlsView) View() string {
+	if u.h <= 0 || u.w <= 0 {
+		return ""
+	}
+	title := titleLine(u.st, u.w, u.focused, "URLs", "c copies the selected one")
+	if len(u.urls) == 0 {
+		return title + "\n  " + u.st.Panel.Empty.Render(truncate("not listening", u.w-2))
+	}
+	listW := u.w
+	qrW, _ := u.qrSize()
+	if u.showQR && u.beside {
+		listW = u.w - qrW - 2
+	}
+	labelW := u.labelWidth()
+	rows := u.h - 1
+	if u.showQR && !u.beside {
+		rows = min(rows, len(u.urls))
+	}
+	off := scrollTo(0, u.sel, rows, len(u.urls))
+	var list []string
+	for i := off; i < min(len(u.urls), off+rows); i++ {
+		x := u.urls[i]
+		line := cursorMark(u.st, i == u.sel, u.focused) +
+			u.st.Row.Muted.Render(fitCell(transfer.Printable(x.Label), labelW)) + " " +
+			transfer.Printable(x.URL)
+		list = append(list, truncate(line, listW))
+	}
+	if !u.showQR {
+		return title + "\n" + strings.Join(list, "\n")
+	}
+	code := u.qr
+	if u.beside {
+		var b strings.Builder
+		b.WriteString(title)
+		for i := range max(len(list), len(code)) {
+			b.WriteByte('\n')
+			left := ""
+			if i < len(list) {
+				left = list[i]
+			}
+			b.WriteString(padRight(left, listW+2))
+			if i < len(code) {
+				b.WriteString(code[i])
+			}
+		}
+		return b.String()
+	}
+	return title + "\n" + strings.Join(list, "\n") + "\n\n" + strings.Join(code, "\n")
+}
