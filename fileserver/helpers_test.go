@@ -145,54 +145,54 @@ func pinTimes(t testing.TB, dir string) {
 	}
 }
 
-// writePattern creates a file of n bytes whose content depends on the
-// offset, so a body that is short, shifted or repeated is caught.
+// patternBlock is what writePattern repeats. Its length is prime, so it
+// lines up with no chunk or buffer size: a body that is short, shifted or
+// repeated somewhere does not match.
+var patternBlock = func() []byte {
+	b := make([]byte, 1<<20-3) // 1048573, prime
+	x := uint32(2463534242)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		b[i] = byte(x)
+	}
+	return b
+}()
+
+// writePattern creates a file of n bytes of patternBlock repeated.
 func writePattern(t testing.TB, path string, n int64) {
 	t.Helper()
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	var off int64
-	if _, err := io.CopyN(w, patternReader{&off}, n); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
+	for left := n; left > 0; {
+		m := min(left, int64(len(patternBlock)))
+		if _, err := f.Write(patternBlock[:m]); err != nil {
+			t.Fatal(err)
+		}
+		left -= m
 	}
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// patternReader yields the bytes writePattern writes, from *off on.
-type patternReader struct{ off *int64 }
-
-func (r patternReader) Read(p []byte) (int, error) {
-	for i := range p {
-		x := uint64(*r.off) + uint64(i)
-		p[i] = byte(x ^ x>>8 ^ x>>16 ^ x>>24)
-	}
-	*r.off += int64(len(p))
-	return len(p), nil
-}
-
 // checkPattern reads r to the end and reports whether it held exactly the
-// first n bytes writePattern writes.
+// n bytes writePattern writes.
 func checkPattern(r io.Reader, n int64) (got int64, ok bool, err error) {
-	var off int64
-	want := patternReader{&off}
-	a, b := make([]byte, 256<<10), make([]byte, 256<<10)
+	buf := make([]byte, 256<<10)
 	ok = true
 	for {
-		m, rerr := r.Read(a)
-		if m > 0 {
-			want.Read(b[:m])
-			if !bytes.Equal(a[:m], b[:m]) {
+		m, rerr := r.Read(buf)
+		for p := buf[:m]; len(p) > 0; {
+			off := int(got % int64(len(patternBlock)))
+			k := min(len(p), len(patternBlock)-off)
+			if !bytes.Equal(p[:k], patternBlock[off:off+k]) {
 				ok = false
 			}
-			got += int64(m)
+			p, got = p[k:], got+int64(k)
 		}
 		if rerr == io.EOF {
 			return got, ok && got == n, nil

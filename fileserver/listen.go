@@ -113,14 +113,18 @@ func (s *Server) Run(ctx context.Context) error {
 	select {
 	case err := <-s.net.errc:
 		s.net.http.Close()
+		s.handlers.Wait()
 		return err
 	case <-ctx.Done():
 	}
 	grace, cancel := context.WithTimeout(context.Background(), s.cfg.Grace)
 	defer cancel()
 	if err := s.net.http.Shutdown(grace); err != nil {
-		s.net.http.Close()
+		s.net.http.Close() // cuts the transfers still running
 	}
+	// Close does not wait for handlers; their connections are closed, so
+	// they end at their next write or wait.
+	s.handlers.Wait()
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -51,6 +52,9 @@ type Server struct {
 	net     netState
 	dirs    *dirCache
 	files   *fileCache
+	// handlers counts running requests: Run returns only after the last
+	// one has logged, even when the grace period ran out.
+	handlers sync.WaitGroup
 }
 
 // folder is the served folder, opened.
@@ -113,7 +117,9 @@ func openFolder(dir string) (*folder, error) {
 		return nil, fmt.Errorf("%s: not a folder", abs)
 	}
 	root, err := os.OpenRoot(abs)
-	if err != nil {
+	if errors.Is(err, os.ErrPermission) {
+		return nil, fmt.Errorf("%s: permission denied", abs)
+	} else if err != nil {
 		return nil, fmt.Errorf("%s: cannot open: %w", abs, errors.Unwrap(err))
 	}
 	d, err := root.Open(".")
@@ -133,6 +139,8 @@ func openFolder(dir string) (*folder, error) {
 
 // ServeHTTP answers GET and HEAD for files and folders under the root.
 func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	s.handlers.Add(1)
+	defer s.handlers.Done()
 	start := time.Now()
 	w := newResponseWriter(rw, r, s)
 	defer s.logRequest(w, r, start)

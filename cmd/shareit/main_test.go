@@ -55,7 +55,7 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	bin = filepath.Join(dir, "shareit")
-	args := []string{"build", "-ldflags", "-X main.version="+testVersion, "-o", bin, "./cmd/shareit"}
+	args := []string{"build", "-ldflags", "-X main.version=" + testVersion, "-o", bin, "./cmd/shareit"}
 	build := exec.Command("go", args...)
 	build.Dir = filepath.Dir(string(bytes.TrimSpace(gomod)))
 	if out, err := build.CombinedOutput(); err != nil {

@@ -17,7 +17,7 @@ import (
 // The TUI end to end: the real binary (built by TestMain) in a real
 // terminal, tmux, driven with send-keys and read with capture-pane.
 
-// tuiSize is the terminal the TUI runs in.
+// The terminal the TUI runs in.
 const tuiCols, tuiRows = 120, 40
 
 // tuiSession is shareit running in a detached tmux session on a tmux server
@@ -26,6 +26,7 @@ type tuiSession struct {
 	t      *testing.T
 	socket string
 	status string // the file the exit status is written to
+	logged bool   // the screen was logged after a failure
 }
 
 // tuiNeed fails the test when a tool it drives is missing: the TUI's test
@@ -53,33 +54,41 @@ func startTUISession(t *testing.T, args ...string) *tuiSession {
 		socket: fmt.Sprintf("shareit-test-%d-%d", os.Getpid(), time.Now().UnixNano()),
 		status: filepath.Join(dir, "status"),
 	}
-	// The pane stays after shareit exits, so the test can look at the
-	// terminal it left behind; no user configuration is read.
-	conf := filepath.Join(dir, "tmux.conf")
-	if err := os.WriteFile(conf, []byte("set -g remain-on-exit on\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	quoted := make([]string, len(args))
 	for i, a := range args {
 		quoted[i] = shQuote(a)
 	}
-	// The status goes through a temporary file so that a reader never sees
-	// it half written.
-	script := fmt.Sprintf("%s %s; echo $? > %s.tmp && mv %s.tmp %s",
-		shQuote(bin), strings.Join(quoted, " "), shQuote(s.status), shQuote(s.status), shQuote(s.status))
-	cmd := exec.Command("tmux", "-L", s.socket, "-f", conf, "new-session", "-d", "-s", "shareit",
+	// The shell notes the terminal's settings before and after shareit,
+	// writes the exit status through a temporary file so that a reader never
+	// sees it half written, then stays, so that the test can look at the
+	// terminal shareit left behind.
+	script := fmt.Sprintf(`stty -a > %[1]s.before; %[2]s %[3]s; code=$?; stty -a > %[1]s.after; `+
+		`echo $code > %[1]s.tmp && mv %[1]s.tmp %[1]s; exec sleep 600`,
+		shQuote(s.status), shQuote(bin), strings.Join(quoted, " "))
+	cmd := exec.Command("tmux", "-L", s.socket, "-f", os.DevNull, "new-session", "-d", "-s", "shareit",
 		"-x", strconv.Itoa(tuiCols), "-y", strconv.Itoa(tuiRows), "sh -c "+shQuote(script))
 	cmd.Env = append(os.Environ(), "TMUX=", "TERM=xterm-256color")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
 	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("the screen at the end:\n%s", s.screenOrError())
-		}
+		s.logScreenOnFailure()
 		exec.Command("tmux", "-L", s.socket, "kill-server").Run()
 	})
 	return s
+}
+
+// logScreenOnFailure logs the screen, once, if the test failed.
+func (s *tuiSession) logScreenOnFailure() {
+	if !s.t.Failed() || s.logged {
+		return
+	}
+	s.logged = true
+	out, err := s.run("capture-pane", "-p", "-t", "shareit")
+	if err != nil {
+		out = err.Error()
+	}
+	s.t.Logf("the screen when the test failed:\n%s", out)
 }
 
 func (s *tuiSession) run(args ...string) (string, error) {
@@ -103,14 +112,6 @@ func (s *tuiSession) tmux(args ...string) string {
 func (s *tuiSession) screen() string {
 	s.t.Helper()
 	return s.tmux("capture-pane", "-p", "-t", "shareit")
-}
-
-func (s *tuiSession) screenOrError() string {
-	out, err := s.run("capture-pane", "-p", "-t", "shareit")
-	if err != nil {
-		return err.Error()
-	}
-	return out
 }
 
 // keys sends key names as tmux spells them (p, Enter, C-u).
@@ -165,12 +166,45 @@ func fileSize(path string) int64 {
 	return fi.Size()
 }
 
-// waitStill waits until path has not grown for quiet and returns its size.
-func waitStill(t *testing.T, what, path string, quiet time.Duration) int64 {
+// queued is how many bytes of the connections to or from port on
+// 127.0.0.1 wait in the kernel: sent but not acknowledged, or received but
+// not read. Linux only, like the rest of these tests.
+func queued(t *testing.T, port int) int64 {
+	t.Helper()
+	b, err := os.ReadFile("/proc/net/tcp")
+	if err != nil {
+		t.Fatalf("reading the sockets' queues: %v", err)
+	}
+	hexPort := fmt.Sprintf(":%04X", port)
+	var n int64
+	for _, line := range strings.Split(string(b), "\n")[1:] {
+		// sl local_address rem_address st tx_queue:rx_queue ...
+		f := strings.Fields(line)
+		if len(f) < 5 || f[3] == "0A" || // LISTEN
+			!strings.HasSuffix(f[1], hexPort) && !strings.HasSuffix(f[2], hexPort) {
+			continue
+		}
+		tx, rx, _ := strings.Cut(f[4], ":")
+		for _, q := range []string{tx, rx} {
+			v, err := strconv.ParseInt(q, 16, 64)
+			if err != nil {
+				t.Fatalf("/proc/net/tcp: queue %q: %v", f[4], err)
+			}
+			n += v
+		}
+	}
+	return n
+}
+
+// waitStill waits until path has not grown for quiet while nothing is on
+// its way to it, and returns its size. Both are needed: curl --limit-rate
+// reads in bursts seconds apart, so a file can sit still while megabytes
+// wait in the socket buffers.
+func waitStill(t *testing.T, what, path string, port int, quiet time.Duration) int64 {
 	t.Helper()
 	last, since := fileSize(path), time.Now()
 	eventually(t, what, func() bool {
-		if n := fileSize(path); n != last {
+		if n := fileSize(path); n != last || queued(t, port) != 0 {
 			last, since = n, time.Now()
 		}
 		return time.Since(since) >= quiet
@@ -214,17 +248,18 @@ func TestTUIEndToEnd(t *testing.T) {
 		curl.Process.Kill()
 		curl.Wait()
 	})
+	t.Cleanup(s.logScreenOnFailure) // before curl is killed
 	s.waitScreen("the download's row", regexp.MustCompile(regexp.QuoteMeta(bigName)+`.*\b\d{1,3}%`))
 	eventually(t, "the download to start", func() bool { return fileSize(out) > 0 })
 
 	// p pauses: bytes stop, once what was in flight has arrived.
 	s.keys("p")
 	s.waitScreen("the header to say paused", regexp.MustCompile(`● paused`))
-	still := waitStill(t, "the download to stop growing", out, 2*time.Second)
+	still := waitStill(t, "the download to stop growing", out, port, 2*time.Second)
 	tick := time.NewTicker(50 * time.Millisecond)
 	for end := time.Now().Add(2 * time.Second); time.Now().Before(end); <-tick.C {
-		if n := fileSize(out); n != still {
-			t.Fatalf("paused: the download grew from %d to %d bytes", still, n)
+		if n, q := fileSize(out), queued(t, port); n != still || q != 0 {
+			t.Fatalf("paused: the download grew from %d to %d bytes, %d more on their way", still, n, q)
 		}
 	}
 	tick.Stop()
@@ -246,18 +281,13 @@ func TestTUIEndToEnd(t *testing.T) {
 	s.waitScreen("the typed folder", regexp.MustCompile(`serve folder: `+regexp.QuoteMeta(other)))
 	s.keys("Enter")
 	s.waitScreen("the switch to be confirmed", regexp.MustCompile(`^now serving `))
-	var names []string
-	eventually(t, "/?json to list the new folder", func() bool {
+	eventually(t, "a new request for /?json to list second.txt alone", func() bool {
 		code, body := get(t, port, "/?json")
 		var entries []struct{ Name string }
 		if code != 200 || json.Unmarshal([]byte(body), &entries) != nil {
 			return false
 		}
-		names = names[:0]
-		for _, e := range entries {
-			names = append(names, e.Name)
-		}
-		return len(names) == 1 && names[0] == "second.txt"
+		return len(entries) == 1 && entries[0].Name == "second.txt"
 	})
 
 	// q quits, after asking since the download still runs.
@@ -298,6 +328,14 @@ func TestTUIEndToEnd(t *testing.T) {
 	}
 	if scr := s.screen(); strings.Contains(scr, "Transfers") || strings.Contains(scr, "serve folder") {
 		t.Errorf("terminal after exit still shows the TUI:\n%s", scr)
+	}
+	before, err1 := os.ReadFile(s.status + ".before")
+	after, err2 := os.ReadFile(s.status + ".after")
+	if err1 != nil || err2 != nil || len(before) == 0 {
+		t.Fatalf("the terminal's settings: %v, %v", err1, err2)
+	}
+	if string(before) != string(after) {
+		t.Errorf("terminal settings after exit:\n%s\nwant as before:\n%s", after, before)
 	}
 
 	// The port is free.

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# bench-tui.sh: does the live view slow transfers down?
+#
+# Issue 3, point 2: with the TUI running in tmux, five concurrent downloads
+# of a 1 GiB file reach at least 0.95 of the headless throughput in the same
+# run. This script measures both: shareit headless, then shareit with its TUI
+# in a detached 120x40 tmux session, each serving the same 1 GiB file to five
+# concurrent `curl -s -o /dev/null`, alternating, RUNS times each. It prints
+# every run, both medians and their ratio. Throughput is the aggregate: total
+# bytes received / wall time from the first curl's start to the last one's
+# end, in MB/s (10^6 bytes).
+#
+#   docs/bench-tui.sh                     # builds bin/shareit if missing
+#   SHAREIT_BIN=/path/to/shareit docs/bench-tui.sh
+#   RUNS=5 CLIENTS=5 SIZE_MIB=1024 docs/bench-tui.sh
+#
+# Needs curl and tmux (`make deps` installs them). Everything listens on
+# 127.0.0.1 only; the tmux server is a private one (-L), never the user's.
+# Exit status: 0 when the ratio is at least 0.95, 1 when below, 2 on error.
+set -euo pipefail
+
+cd "$(dirname -- "${BASH_SOURCE[0]}")/.."
+BIN=${SHAREIT_BIN:-bin/shareit}
+RUNS=${RUNS:-3}
+CLIENTS=${CLIENTS:-5}
+SIZE_MIB=${SIZE_MIB:-1024}
+WANT=0.95
+
+for tool in curl tmux; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "bench-tui: $tool is missing (make deps installs it)" >&2
+        exit 2
+    fi
+done
+if [[ ! -x $BIN ]]; then
+    echo "bench-tui: building $BIN" >&2
+    go build -trimpath -ldflags '-s -w' -o "$BIN" ./cmd/shareit
+fi
+BIN=$(realpath "$BIN")
+
+WORK=$(mktemp -d -t bench-tui.XXXXXX)
+SOCKET=bench-tui-$$
+SERVER_PID=
+cleanup() {
+    if [[ -n $SERVER_PID ]]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    tmux -L "$SOCKET" kill-server 2>/dev/null || true
+    rm -rf -- "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+mkdir "$WORK/share"
+echo "bench-tui: writing a $SIZE_MIB MiB file" >&2
+# Real bytes, not a sparse file; written once, then read from the page cache.
+head -c "$((SIZE_MIB << 20))" /dev/urandom >"$WORK/share/big.bin"
+cat "$WORK/share/big.bin" >/dev/null
+
+# port_from: the port of the first 127.0.0.1 URL on stdin.
+port_from() {
+    grep -o 'http://127\.0\.0\.1:[0-9]*/' | head -n 1 | sed 's/.*:\([0-9]*\)\//\1/'
+}
+
+# wait_port COMMAND...: runs COMMAND until its output shows shareit's URL,
+# and prints the port.
+wait_port() {
+    local port
+    for _ in $(seq 200); do
+        port=$("$@" 2>/dev/null | port_from || true)
+        if [[ -n $port ]]; then
+            echo "$port"
+            return
+        fi
+        sleep 0.05
+    done
+    echo "bench-tui: shareit did not start" >&2
+    exit 2
+}
+
+# download PORT: CLIENTS concurrent downloads; sets MBPS.
+download() {
+    local port=$1 i start end total=0 n pids=()
+    start=$(date +%s.%N)
+    for ((i = 0; i < CLIENTS; i++)); do
+        curl -s -o /dev/null -w '%{size_download}\n' "http://127.0.0.1:$port/big.bin" >"$WORK/curl.$i" &
+        pids+=($!)
+    done
+    wait "${pids[@]}"
+    end=$(date +%s.%N)
+    for ((i = 0; i < CLIENTS; i++)); do
+        n=$(cat "$WORK/curl.$i")
+        if [[ $n -ne $((SIZE_MIB << 20)) ]]; then
+            echo "bench-tui: a download got $n bytes, want $((SIZE_MIB << 20))" >&2
+            exit 2
+        fi
+        total=$((total + n))
+    done
+    MBPS=$(awk -v b="$total" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", b / (e - s) / 1e6 }')
+}
+
+headless_run() {
+    "$BIN" --headless -b 127.0.0.1 -p 0 "$WORK/share" >"$WORK/headless.log" 2>&1 &
+    SERVER_PID=$!
+    download "$(wait_port cat "$WORK/headless.log")"
+    kill "$SERVER_PID"
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+}
+
+tui_run() {
+    tmux -L "$SOCKET" -f /dev/null new-session -d -s bench -x 120 -y 40 \
+        "$(printf '%q ' "$BIN" -b 127.0.0.1 -p 0 "$WORK/share")"
+    download "$(wait_port tmux -L "$SOCKET" capture-pane -p -t bench)"
+    tmux -L "$SOCKET" kill-server
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+headless=() tui=()
+for ((r = 1; r <= RUNS; r++)); do
+    headless_run
+    headless+=("$MBPS")
+    echo "run $r: headless $MBPS MB/s" >&2
+    tui_run
+    tui+=("$MBPS")
+    echo "run $r: tui      $MBPS MB/s" >&2
+done
+
+mh=$(printf '%s\n' "${headless[@]}" | median)
+mt=$(printf '%s\n' "${tui[@]}" | median)
+ratio=$(awk -v t="$mt" -v h="$mh" 'BEGIN { printf "%.3f", t / h }')
+echo "$CLIENTS concurrent downloads of a $SIZE_MIB MiB file, $RUNS runs each, on $(nproc) CPUs"
+echo "headless runs (MB/s): ${headless[*]}"
+echo "tui runs (MB/s):      ${tui[*]}"
+echo "headless median: $mh MB/s"
+echo "tui median:      $mt MB/s"
+echo "ratio tui/headless: $ratio (want >= $WANT)"
+awk -v r="$ratio" -v w="$WANT" 'BEGIN { exit !(r >= w) }'
