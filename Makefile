@@ -7,8 +7,8 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 # Tools the tests drive for real; installed when missing (CI runs as root).
-TEST_TOOLS  := strace tmux curl
-BENCH_TOOLS := wrk nginx caddy curl
+TEST_TOOLS  := strace tmux curl ip openssl unzip chromium
+BENCH_TOOLS := wrk nginx caddy curl npm tmux
 
 .PHONY: build run test deps vet bench lint clean
 
@@ -29,12 +29,11 @@ deps:
 
 bench: build
 	@./.ci/need $(BENCH_TOOLS)
-	$(GO) test -run '^$$' -bench . -benchmem ./transfer ./fileserver
-	SHAREIT_BIN=$(abspath $(BIN)) $(SHARED)/bench/run.sh nginx caddy python shareit | tee bench-results.md
+	SHARED=$(SHARED) BIN=$(BIN) ./.ci/bench
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) run $(STATICCHECK) ./...
 
 clean:
-	rm -rf bin bench-results.md
+	rm -rf bin

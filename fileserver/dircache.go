@@ -51,8 +51,10 @@ type cachedDir struct {
 	ino      uint64
 	entries  []entry
 	volatile []int // entries whose stat the watch does not cover: subfolders and links
-	html     lazyBytes
 	json     lazyBytes
+	// html is each view of the page (sort key, descending, uploads on;
+	// see cachedDir.page), rendered when first asked for.
+	html [nSortKeys][2][2]lazyBytes
 }
 
 // lazyBytes is a rendering made once, when first asked for.

@@ -43,6 +43,9 @@ func (n *netState) init(s *Server) {
 		// Whole-response timeouts would cut big downloads; the writer
 		// renews a write deadline per chunk instead (see responseWriter).
 		ErrorLog: log.New(noticeWriter{s}, "", 0),
+		// A TLS config that names h2 makes Serve set up HTTP/2 for the
+		// *tls.Conns wrapListener accepts (tls.go); nil for plain HTTP.
+		TLSConfig: s.access.tls.Clone(),
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
 			if fc, ok := c.(*conn); ok {
 				return context.WithValue(ctx, connKey{}, fc)
@@ -80,7 +83,7 @@ func (s *Server) Listen() (note string, err error) {
 		note = fmt.Sprintf("port %d is busy; using %d", port, bound)
 	}
 	s.net.mu.Lock()
-	s.net.ln = listener{ln}
+	s.net.ln = s.wrapListener(ln) // framing check or TLS (tls.go)
 	s.net.addr = ln.Addr().String()
 	s.net.mu.Unlock()
 	return note, nil
@@ -171,7 +174,7 @@ func (s *Server) Start() error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.net.addr, err)
 	}
-	s.net.ln = listener{ln}
+	s.net.ln = s.wrapListener(ln) // framing check or TLS (tls.go)
 	s.net.http.SetKeepAlivesEnabled(true)
 	go s.serve(s.net.ln)
 	return nil

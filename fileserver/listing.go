@@ -2,7 +2,6 @@ package fileserver
 
 import (
 	"cmp"
-	"embed"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -20,11 +19,6 @@ import (
 	"shareit/transfer"
 )
 
-//go:embed templates/listing.html
-var templates embed.FS
-
-var listingTemplate = template.Must(template.ParseFS(templates, "templates/listing.html"))
-
 // listing is what the folder page shows. The page is an html/template; its
 // rows, thousands in a big folder, are rendered by Rows with the same
 // escaping but without reflection (ten times faster; see BenchmarkListing10k).
@@ -34,6 +28,7 @@ type listing struct {
 	Parent  bool
 	Entries []entry
 	Version string
+	page    pageInfo // the order, upload form and limits shown (page.go)
 }
 
 type crumb struct{ Name, URL string }
@@ -46,6 +41,8 @@ type entry struct {
 	Dir     bool      `json:"dir"`
 	URL     string    `json:"url"` // absolute, percent-encoded: every byte of the name survives
 	link    bool      // a symlink; Size, ModTime and Dir are its target's
+	regular bool      // a regular file, or a link to one: what can be served
+	perm    fs.FileMode
 }
 
 // Rows renders the table rows. Links are relative ("./name") so that a name
@@ -56,7 +53,9 @@ func (l *listing) Rows() template.HTML {
 	b := make([]byte, 0, len(l.Entries)*160)
 	for i := range l.Entries {
 		e := &l.Entries[i]
-		b = append(b, `<tr><td class="n"><a href="./`...)
+		b = append(b, `<tr class="`...)
+		b = append(b, kindOf(e)...)
+		b = append(b, `"><td class="n"><a href="./`...)
 		b = appendHTML(b, e.URL[strings.LastIndexByte(strings.TrimSuffix(e.URL, "/"), '/')+1:])
 		b = append(b, `">`...)
 		b = appendHTML(b, displayName(e.Name))
@@ -67,7 +66,8 @@ func (l *listing) Rows() template.HTML {
 			b = appendSize(b, e.Size)
 			b = append(b, `</td><td class="m">`...)
 		}
-		b = e.ModTime.UTC().AppendFormat(b, "2006-01-02 15:04")
+		// The date never breaks; a narrow page puts the time under it.
+		b = e.ModTime.UTC().AppendFormat(b, "<span>2006-01-02</span> 15:04")
 		b = append(b, "</td></tr>\n"...)
 	}
 	return template.HTML(b)
@@ -178,11 +178,9 @@ func (s *Server) serveDir(w *responseWriter, r *http.Request, root *folder, rel 
 		body, err = cd.json.get(func() ([]byte, error) { return appendJSON(nil, cd.entries), nil })
 	} else {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		body, err = cd.html.get(func() ([]byte, error) {
-			var b buffer
-			err := listingTemplate.Execute(&b, s.newListing(rel, cd.entries))
-			return b.b, err
-		})
+		w.Header().Set("Content-Security-Policy", pageCSP())
+		v := s.viewOf(r)
+		body, err = cd.page(v).get(func() ([]byte, error) { return s.renderListing(root, rel, cd.entries, v) })
 	}
 	if err != nil {
 		s.error(w, r, http.StatusInternalServerError)
@@ -282,13 +280,15 @@ func (s *Server) stat(root *folder, rel string, fd int, name string) (e entry, o
 	if unix.Fstatat(fd, name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil {
 		return e, false
 	}
-	e = entry{Name: name, Size: st.Size, ModTime: time.Unix(st.Mtim.Unix()), Dir: st.Mode&unix.S_IFMT == unix.S_IFDIR}
+	e = entry{Name: name, Size: st.Size, ModTime: time.Unix(st.Mtim.Unix()), Dir: st.Mode&unix.S_IFMT == unix.S_IFDIR,
+		regular: st.Mode&unix.S_IFMT == unix.S_IFREG, perm: fs.FileMode(st.Mode & 0o777)}
 	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
 		fi, err := s.statLink(root, path.Join(rel, name))
 		if err != nil {
 			return e, false
 		}
 		e.Size, e.ModTime, e.Dir, e.link = fi.Size(), fi.ModTime(), fi.IsDir(), true
+		e.regular, e.perm = fi.Mode().IsRegular(), fi.Mode().Perm()
 	}
 	if e.Dir {
 		e.Size = 0

@@ -34,7 +34,7 @@ func TestSendfileHelper(t *testing.T) {
 	tracker := transfer.New()
 	defer tracker.Close()
 	sub := tracker.Subscribe()
-	srv, err := fileserver.New(fileserver.Config{Root: root, Bind: "127.0.0.1"}, tracker)
+	srv, err := fileserver.New(fileserver.Config{Root: root, Bind: "127.0.0.1", Rate: helperRate()}, tracker)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,8 +39,16 @@ type Config struct {
 	Hidden         bool   // list and serve dotfiles
 	FollowSymlinks bool   // follow symlinks that point outside Root
 	Version        string // shown in pages
+	Upload         bool   // accept uploads (POST, PUT); SetUploads changes it live
+	MaxUpload      int64  // the largest upload request body in bytes; 0 means no limit
 	Stall          time.Duration
 	Grace          time.Duration
+	// Access and reach (access.go): a password, HTTPS, a bandwidth cap.
+	Auth     *Credentials // nil: no password asked
+	TLS      bool         // HTTPS with a certificate made at start
+	CertFile string       // HTTPS with this certificate (PEM) ...
+	KeyFile  string       // ... and its key
+	Rate     int64        // per-client cap in bytes per second; 0 = none
 }
 
 // Server is the HTTP side of shareit: a handler for one folder, and the
@@ -52,6 +60,9 @@ type Server struct {
 	net     netState
 	dirs    *dirCache
 	files   *fileCache
+	web     web // pages and uploads (page.go)
+	access  access
+	local   atomic.Pointer[string] // HOST.local announced by mDNS (localname.go)
 	// handlers counts running requests: Run returns only after the last
 	// one has logged, even when the grace period ran out.
 	handlers sync.WaitGroup
@@ -72,7 +83,11 @@ func New(cfg Config, tracker *transfer.Tracker) (*Server, error) {
 		cfg.Grace = DefaultGrace
 	}
 	s := &Server{cfg: cfg, tracker: tracker, dirs: newDirCache(), files: newFileCache()}
+	s.web.uploads.Store(cfg.Upload)
 	if err := s.SetRoot(cfg.Root); err != nil {
+		return nil, err
+	}
+	if err := s.initAccess(); err != nil {
 		return nil, err
 	}
 	s.net.init(s)
@@ -152,8 +167,15 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.error(w, r, http.StatusBadRequest)
 		return
 	}
+	if !s.admit(w, r) { // password, rate cap (access.go)
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
+		if (r.Method == http.MethodPost || r.Method == http.MethodPut) && s.Uploads() {
+			s.serveUpload(w, r)
+			return
+		}
+		w.Header().Set("Allow", s.allow())
 		s.error(w, r, http.StatusMethodNotAllowed)
 		return
 	}
@@ -178,6 +200,8 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	switch {
 	case fi.IsDir() && !trailing:
 		redirect(w, r, r.URL.EscapedPath()+"/")
+	case fi.IsDir() && archiveFormat(r) != nil:
+		s.serveArchive(w, r, root, rel, archiveFormat(r))
 	case fi.IsDir():
 		s.serveDir(w, r, root, rel, f, fi)
 	case !fi.Mode().IsRegular():
@@ -201,6 +225,7 @@ func (s *Server) serveFile(w *responseWriter, r *http.Request, f *os.File, fi os
 		// The wait may have outlasted the deadline newResponseWriter set.
 		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.Stall))
 	}
+	w.file = fi.Size() // whether it was taken whole (placement.go)
 	w.Header().Set("ETag", etag(fi))
 	w.Header().Set("Accept-Ranges", "bytes")
 	if body := s.files.body(f, fi); body != nil {
@@ -243,6 +268,7 @@ func (s *Server) logRequest(w *responseWriter, r *http.Request, start time.Time)
 	s.tracker.Log(&transfer.LogLine{
 		Time:      start,
 		Client:    client,
+		User:      w.user,
 		Method:    r.Method,
 		URI:       r.RequestURI,
 		Proto:     r.Proto,
@@ -251,6 +277,8 @@ func (s *Server) logRequest(w *responseWriter, r *http.Request, start time.Time)
 		Referer:   r.Referer(),
 		UserAgent: r.UserAgent(),
 		Duration:  time.Since(start),
+		Transfer:  w.transferID(),
+		File:      w.file,
 	})
 }
 

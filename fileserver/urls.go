@@ -15,16 +15,18 @@ type URL struct {
 
 // URLs lists the URLs the server answers on: one per LAN address when bound
 // to every interface (IPv4, which is what phones and browsers are given),
-// the bound address otherwise, and the loopback URL last when it is reachable.
+// the bound address otherwise, and the loopback URL last when it is reachable;
+// first, the HOST.local name when the share is announced with mDNS.
 func (s *Server) URLs() []URL {
 	addr, err := netip.ParseAddrPort(s.Addr())
 	if err != nil {
 		return nil
 	}
 	port := int(addr.Port())
+	scheme := s.scheme() // http or https (tls.go)
 	bound := addr.Addr().Unmap()
 	ifaces, _ := net.Interfaces()
-	var urls []URL
+	urls := s.localURLs(scheme, port) // HOST.local first (localname.go)
 	if bound.IsUnspecified() {
 		for _, ifc := range ifaces {
 			if ifc.Flags&net.FlagUp == 0 || ifc.Flags&net.FlagLoopback != 0 {
@@ -32,18 +34,18 @@ func (s *Server) URLs() []URL {
 			}
 			for _, a := range ifaceAddrs(ifc) {
 				if a.Is4() && !a.IsLinkLocalUnicast() {
-					urls = append(urls, URL{Label: ifc.Name, URL: httpURL(a, port)})
+					urls = append(urls, URL{Label: ifc.Name, URL: httpURL(scheme, a, port)})
 				}
 			}
 		}
 		loop := netip.AddrFrom4([4]byte{127, 0, 0, 1})
-		return append(urls, URL{Label: "localhost", URL: httpURL(loop, port)})
+		return append(urls, URL{Label: "localhost", URL: httpURL(scheme, loop, port)})
 	}
 	label := "localhost"
 	if !bound.IsLoopback() {
 		label = ifaceOf(ifaces, bound)
 	}
-	return append(urls, URL{Label: label, URL: httpURL(bound, port)})
+	return append(urls, URL{Label: label, URL: httpURL(scheme, bound, port)})
 }
 
 func ifaceAddrs(ifc net.Interface) []netip.Addr {
@@ -74,6 +76,6 @@ func ifaceOf(ifaces []net.Interface, ip netip.Addr) string {
 	return ""
 }
 
-func httpURL(a netip.Addr, port int) string {
-	return "http://" + net.JoinHostPort(a.String(), strconv.Itoa(port)) + "/"
+func httpURL(scheme string, a netip.Addr, port int) string {
+	return scheme + "://" + net.JoinHostPort(a.String(), strconv.Itoa(port)) + "/"
 }

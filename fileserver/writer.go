@@ -36,7 +36,9 @@ type responseWriter struct {
 	bytes  int64
 	part   *transfer.Part // nil when the body is not tracked
 	chunk  int64
-	err    error // the first write error: why a tracked body ended early
+	err    error  // the first write error: why a tracked body ended early
+	user   string // the authenticated user, for the log
+	file   int64  // size of the file sent; -1 when the body is not a file (placement.go)
 }
 
 var (
@@ -51,7 +53,7 @@ func newResponseWriter(w http.ResponseWriter, r *http.Request, s *Server) *respo
 	// Every response gets a write deadline, renewed per chunk for tracked
 	// bodies, so a client that stops reading cannot hold a goroutine forever.
 	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.Stall))
-	return &responseWriter{ResponseWriter: w, rf: rf, r: r, s: s}
+	return &responseWriter{ResponseWriter: w, rf: rf, r: r, s: s, chunk: minChunk * 4, file: -1}
 }
 
 // Unwrap lets http.ResponseController reach the connection.
@@ -74,6 +76,9 @@ func (w *responseWriter) WriteHeader(code int) {
 
 // begin starts tracking the body when it is a GET body worth watching.
 func (w *responseWriter) begin() {
+	if w.part != nil { // tracked already, as an archive (see track)
+		return
+	}
 	if w.r.Method != http.MethodGet || (w.status != http.StatusOK && w.status != http.StatusPartialContent) {
 		return
 	}
@@ -82,6 +87,7 @@ func (w *responseWriter) begin() {
 		return
 	}
 	rc := http.NewResponseController(w.ResponseWriter)
+	offset, whole := w.placement()
 	w.part = w.s.tracker.Begin(transfer.Info{
 		Kind:      transfer.Download,
 		Client:    clientIP(w.r.RemoteAddr),
@@ -89,6 +95,8 @@ func (w *responseWriter) begin() {
 		UserAgent: w.r.UserAgent(),
 		Size:      size,
 		Partial:   w.status == http.StatusPartialContent,
+		Offset:    offset,
+		Whole:     whole,
 	}, func() { rc.SetWriteDeadline(time.Now()) })
 	w.chunk = minChunk * 4
 }
@@ -96,6 +104,9 @@ func (w *responseWriter) begin() {
 func (w *responseWriter) Write(p []byte) (int, error) {
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
+	}
+	if len(p) > 0 && w.s.Rate() > 0 {
+		return w.writeLimited(p) // rate.go
 	}
 	if w.part != nil {
 		if err := w.next(); err != nil {
@@ -120,7 +131,7 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 	if w.rf == nil {
 		return io.Copy(writerOnly{w}, src)
 	}
-	if w.part == nil {
+	if w.part == nil && w.s.Rate() == 0 {
 		n, err = w.rf.ReadFrom(src)
 		w.bytes += n
 		return n, err
@@ -132,12 +143,16 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 		defer func() { lr.N = left }()
 	}
 	for left != 0 {
-		if err := w.next(); err != nil {
-			return n, err
-		}
 		size := w.chunk
 		if left > 0 {
 			size = min(size, left)
+		}
+		// Under a rate cap a chunk is at most the client's burst (rate.go).
+		if size, err = w.throttle(size); err != nil {
+			return n, err
+		}
+		if err := w.next(); err != nil {
+			return n, err
 		}
 		chunk := &io.LimitedReader{R: r, N: size}
 		start := time.Now()
@@ -148,7 +163,13 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 		}
 		w.wrote(m)
 		if err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) && !w.part.Cancelled() {
+			if errors.Is(err, os.ErrDeadlineExceeded) && (w.part == nil || !w.part.Cancelled()) {
+				if w.s.tracker.Paused() {
+					// Paused while this chunk waited on a client that had
+					// stopped reading: not a stall. The file offset and
+					// left track what was sent, so go on after the pause.
+					continue
+				}
 				err = errStalled
 			}
 			return n, err
@@ -164,8 +185,10 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 // next is called before each chunk: it blocks while paused, stops a
 // cancelled transfer, and gives the client a fresh stall deadline.
 func (w *responseWriter) next() error {
-	if err := w.part.Wait(w.r.Context()); err != nil {
-		return err
+	if w.part != nil { // untracked bodies come here only under a rate cap
+		if err := w.part.Wait(w.r.Context()); err != nil {
+			return err
+		}
 	}
 	return http.NewResponseController(w.ResponseWriter).SetWriteDeadline(time.Now().Add(w.s.cfg.Stall))
 }

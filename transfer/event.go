@@ -55,6 +55,7 @@ type Snapshot struct {
 	Path      string // the URL path, decoded; may hold any byte (see Printable)
 	UserAgent string
 	Size      int64   // bytes all parts will move together; -1 when unknown
+	Whole     int64   // size of the file (archive, upload) the parts are cut from; -1 when unknown
 	Bytes     int64   // bytes moved so far
 	Parts     int     // connections carrying it now
 	Speed     float64 // bytes per second, a moving average
@@ -63,6 +64,9 @@ type Snapshot struct {
 	State     State
 	Paused    bool   // waiting for Resume
 	Err       string // why it failed, when State is Failed
+	// Complete is set once it ended: its parts delivered every byte of
+	// the whole (the rule is in complete.go).
+	Complete bool
 }
 
 // Fraction is how much of the transfer is done, from 0 to 1, or -1 when the

@@ -21,6 +21,13 @@ type LogLine struct {
 	Referer   string
 	UserAgent string
 	Duration  time.Duration
+	// Transfer is the ID of the tracked transfer that carried the body, 0
+	// when the body was too small to track; File is the size of the file
+	// the request was for, -1 when it was not for a file (a listing, an
+	// error page). Together they say whether a file was taken whole (see
+	// Complete); neither is part of the log line's text.
+	Transfer uint64
+	File     int64
 }
 
 const clfTime = "02/Jan/2006:15:04:05 -0700"

@@ -45,6 +45,11 @@ type Info struct {
 	// client for one path join one logical transfer (a download manager's
 	// parallel connections); whole-file requests are always their own.
 	Partial bool
+	// Offset and Whole place the part in what it is cut from: a Range part
+	// carries bytes [Offset, Offset+Size) of a file of Whole bytes. Whole 0
+	// means the body is the whole (Whole = Size); Offset -1 means the part
+	// cannot be placed (a multipart/byteranges body). See complete.go.
+	Offset, Whole int64
 }
 
 type key struct {
@@ -88,6 +93,7 @@ type logical struct {
 	err       string
 	speed     float64
 	lastBytes int64
+	cover     coverage // what the parts delivered of the whole (complete.go)
 }
 
 type client struct {
@@ -160,6 +166,7 @@ func (t *Tracker) Begin(info Info, abort func()) *Part {
 			cancel:  make(chan struct{}),
 			size:    info.Size,
 			parts:   make(map[*Part]struct{}, 1),
+			cover:   coverage{whole: wholeOf(info)},
 		}
 		t.active[x.id] = x
 		if info.Partial {
@@ -167,10 +174,12 @@ func (t *Tracker) Begin(info Info, abort func()) *Part {
 		}
 	} else if x.size >= 0 && info.Size >= 0 {
 		x.size += info.Size
+		x.cover.join(wholeOf(info))
 	} else {
 		x.size = -1
+		x.cover.join(wholeOf(info))
 	}
-	p := &Part{t: t, x: x, size: info.Size, abort: abort}
+	p := &Part{t: t, x: x, size: info.Size, offset: info.Offset, abort: abort}
 	x.parts[p] = struct{}{}
 	if len(x.parts) == 1 {
 		t.publish(Event{Kind: EventStarted, Transfer: x.snapshot(now, t.isPaused())})
@@ -392,6 +401,7 @@ func (x *logical) snapshot(now time.Time, paused bool) Snapshot {
 		Path:      x.key.path,
 		UserAgent: x.ua,
 		Size:      x.size,
+		Whole:     x.cover.whole,
 		Bytes:     x.bytes.Load(),
 		Parts:     len(x.parts),
 		Speed:     x.speed,
@@ -403,12 +413,13 @@ func (x *logical) snapshot(now time.Time, paused bool) Snapshot {
 
 // Part is one HTTP body of a logical transfer.
 type Part struct {
-	t     *Tracker
-	x     *logical
-	size  int64
-	bytes atomic.Int64
-	abort func()
-	done  bool // guarded by t.mu
+	t      *Tracker
+	x      *logical
+	size   int64
+	offset int64 // where its bytes start in the whole (Info.Offset)
+	bytes  atomic.Int64
+	abort  func()
+	done   bool // guarded by t.mu
 }
 
 // Add records n more bytes moved. It is cheap and never blocks.
@@ -465,6 +476,7 @@ func (p *Part) Done(err error) {
 	if err != nil && x.err == "" {
 		x.err = err.Error()
 	}
+	x.cover.add(p.offset, p.bytes.Load())
 	if len(x.parts) > 0 {
 		return
 	}
@@ -488,6 +500,7 @@ func (p *Part) Done(err error) {
 	default:
 		s.State = Finished
 	}
+	s.Complete = !x.canceled.Load() && x.cover.complete(x.err == "")
 	ev.Transfer = s
 	t.idleFrame = true
 	t.publish(ev)

@@ -18,6 +18,8 @@ type Controller interface {
 	URLs() []URL              // LAN URLs, each labelled, localhost last
 	Uploads() bool            // uploads on?
 	SetUploads(on bool) error // may fail, e.g. "uploads are not available"
+	Rate() int64              // per-client cap in bytes per second, 0 = none
+	SetRate(bps int64)        // change the cap live (`+`/`-`); 0 turns it off
 }
 
 // URL is one address the share can be reached at.

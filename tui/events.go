@@ -2,6 +2,7 @@ package tui
 
 import (
 	"runtime"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -13,6 +14,14 @@ import (
 // batch instead of per event.
 const maxBatch = 256
 
+// eventsGap is the least time between two batches, unless the last one was
+// full: while transfers run, the screen is redrawn about five times a
+// second, not at every progress frame. Meanwhile the subscription keeps
+// only the newest frame, and queues the rest. Every redraw costs the
+// renderer a pass over the whole screen, and that CPU is taken from the
+// transfers on a small machine: the TUI drops frames, never bytes.
+const eventsGap = 200 * time.Millisecond
+
 // eventsMsg carries events read from the tracker's subscription, in order.
 type eventsMsg []transfer.Event
 
@@ -20,15 +29,19 @@ type eventsMsg []transfer.Event
 // gone, and nothing will arrive any more.
 type eventsClosedMsg struct{}
 
-// waitForEvents returns a command that blocks until at least one event
-// arrives, then takes whatever else is ready without waiting. Update re-arms
-// it after each eventsMsg; after eventsClosedMsg it is not re-armed, so its
-// goroutine ends. A nil channel means no events: no command.
-func waitForEvents(events <-chan transfer.Event) tea.Cmd {
+// waitForEvents returns a command that, after a pause, blocks until at
+// least one event arrives, then takes whatever else is ready without
+// waiting. Update re-arms it after each eventsMsg; after eventsClosedMsg it
+// is not re-armed, so its goroutine ends. A nil channel means no events: no
+// command.
+func waitForEvents(events <-chan transfer.Event, pause time.Duration) tea.Cmd {
 	if events == nil {
 		return nil
 	}
 	return func() tea.Msg {
+		if pause > 0 {
+			time.Sleep(pause)
+		}
 		ev, ok := <-events
 		if !ok {
 			return eventsClosedMsg{}
@@ -56,4 +69,13 @@ func waitForEvents(events <-chan transfer.Event) tea.Cmd {
 		}
 		return batch
 	}
+}
+
+// pauseAfter is how long to wait before reading the events after batch: a
+// full batch means more are waiting, so at once.
+func pauseAfter(batch eventsMsg) time.Duration {
+	if len(batch) >= maxBatch {
+		return 0
+	}
+	return eventsGap
 }

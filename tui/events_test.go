@@ -194,7 +194,7 @@ func TestEventsReArmAndClose(t *testing.T) {
 
 	// Closing the channel ends the program, and nothing waits any more.
 	close(ch)
-	msg = waitForEvents(ch)()
+	msg = waitForEvents(ch, 0)()
 	if _, ok := msg.(eventsClosedMsg); !ok {
 		t.Fatalf("closed channel: got %T, want eventsClosedMsg", msg)
 	}
@@ -215,7 +215,7 @@ func TestWaitForEventsBatchesInOrder(t *testing.T) {
 	close(ch)
 	var total int
 	for {
-		msg := waitForEvents(ch)()
+		msg := waitForEvents(ch, 0)()
 		if _, ok := msg.(eventsClosedMsg); ok {
 			break
 		}
@@ -233,7 +233,7 @@ func TestWaitForEventsBatchesInOrder(t *testing.T) {
 	if total != maxBatch+10 {
 		t.Errorf("got %d events, want %d", total, maxBatch+10)
 	}
-	if cmd := waitForEvents(nil); cmd != nil {
+	if cmd := waitForEvents(nil, 0); cmd != nil {
 		t.Error("nil channel: got a command, want none")
 	}
 }
@@ -250,5 +250,33 @@ func TestIdleClientsShowNoSpeed(t *testing.T) {
 	}
 	if view := m.View().Content; strings.Contains(view, "1.5 MiB/s") {
 		t.Error("view shows an idle client's stale speed 1.5 MiB/s, want 0 B/s")
+	}
+}
+
+// While events keep coming, batches are at least eventsGap apart, so the
+// screen is redrawn a few times a second however fast frames come; a full
+// batch means a backlog, read at once.
+func TestEventsArePaced(t *testing.T) {
+	ch := make(chan transfer.Event, 4)
+	m := New(newFakeCtrl(), ch, Options{Now: func() time.Time { return t0 }})
+	ch <- notice("queued")
+	start := time.Now()
+	_, cmd := send(t, m, events(notice("first")))
+	if _, ok := cmd().(eventsMsg); !ok {
+		t.Fatal("re-armed wait: got no events")
+	}
+	if took := time.Since(start); took < eventsGap {
+		t.Errorf("next batch after %v, want at least %v", took, eventsGap)
+	}
+
+	full := make(eventsMsg, maxBatch)
+	for i := range full {
+		full[i] = notice("n")
+	}
+	if got := pauseAfter(full); got != 0 {
+		t.Errorf("after a full batch: got a pause of %v, want none", got)
+	}
+	if got := pauseAfter(full[:1]); got != eventsGap {
+		t.Errorf("after one event: got a pause of %v, want %v", got, eventsGap)
 	}
 }

@@ -18,6 +18,7 @@ type fakeCtrl struct {
 	urls      []URL
 	calls     []string
 	active    map[uint64]bool // what Cancel finds running
+	rate      int64
 
 	startErr   error
 	uploadsErr error
@@ -144,6 +145,19 @@ func (f *fakeCtrl) SetUploads(on bool) error {
 	}
 	f.uploads = on
 	return nil
+}
+
+func (f *fakeCtrl) Rate() int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.rate
+}
+
+func (f *fakeCtrl) SetRate(bps int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("SetRate(%d)", bps)
+	f.rate = bps
 }
 
 var _ Controller = (*fakeCtrl)(nil)

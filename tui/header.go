@@ -14,12 +14,16 @@ type header struct {
 	st      *Styles
 	w       int
 	version string
+	// fingerprint is the TLS certificate's, shown on a third line; "" for
+	// plain HTTP, and no third line.
+	fingerprint string
 
 	root      string
 	uploads   bool
 	listening bool
 	paused    bool
 	uptime    time.Duration
+	rate      int64 // per-client cap in bytes per second, 0 = none
 
 	active  int     // transfers running
 	clients int     // client addresses seen
@@ -86,6 +90,22 @@ func (h header) View() string {
 		formatBytes(h.sent) + " sent",
 		formatSpeed(speed),
 	}
+	if h.rate > 0 {
+		totals = append(totals, "cap "+transfer.FormatRate(h.rate)+" per client")
+	}
 	line2 := st.Header.Muted.Render(strings.Join(totals, " · "))
-	return truncate(line1, h.w) + "\n" + truncate(line2, h.w)
+	if h.fingerprint == "" {
+		return truncate(line1, h.w) + "\n" + truncate(line2, h.w)
+	}
+	const label = "TLS SHA-256 "
+	line3 := st.Header.Muted.Render(label) + shortFingerprint(h.fingerprint, h.w-len(label))
+	return truncate(line1, h.w) + "\n" + truncate(line2, h.w) + "\n" + truncate(line3, h.w)
+}
+
+// height is the header's lines: a third one shows the TLS fingerprint.
+func (h header) height() int {
+	if h.fingerprint != "" {
+		return 3
+	}
+	return 2
 }

@@ -13,6 +13,8 @@ type keyMap struct {
 	Cancel    key.Binding
 	Copy      key.Binding
 	Uploads   key.Binding
+	RateUp    key.Binding // raise the per-client cap (rate.go)
+	RateDown  key.Binding
 	NextPanel key.Binding
 	PrevPanel key.Binding
 	Up        key.Binding
@@ -45,6 +47,8 @@ func DefaultKeyMap() keyMap {
 		Cancel:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel")),
 		Copy:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
 		Uploads:   key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "uploads on")),
+		RateUp:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "raise rate cap")),
+		RateDown:  key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "lower rate cap")),
 		NextPanel: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "panel")),
 		PrevPanel: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev panel")),
 		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -81,7 +85,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.NextPanel, k.PrevPanel, k.Cancel, k.Copy},
-		{k.Pause, k.Listen, k.Folder, k.Uploads},
+		{k.Pause, k.Listen, k.Folder, k.Uploads, k.RateUp, k.RateDown},
 		{k.Help, k.Quit},
 		{k.Complete, k.Apply, k.Dismiss},
 		{k.Yes, k.No, k.Force},
@@ -103,7 +107,7 @@ type keyState struct {
 func (k keyMap) forState(s keyState) keyMap {
 	main := s.mode == modeMain
 	for _, b := range []*key.Binding{
-		&k.Pause, &k.Folder, &k.Listen, &k.Cancel, &k.Copy, &k.Uploads,
+		&k.Pause, &k.Folder, &k.Listen, &k.Cancel, &k.Copy, &k.Uploads, &k.RateUp, &k.RateDown,
 		&k.NextPanel, &k.PrevPanel, &k.Up, &k.Down, &k.PageUp, &k.PageDown,
 		&k.Top, &k.Bottom, &k.Help, &k.Quit,
 	} {

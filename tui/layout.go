@@ -29,8 +29,8 @@ const logMinH = 3
 // Narrow, the URLs sit above the transfers, clients and log, with the code
 // beside the list when there are rows to spare. Wide, the URLs and their
 // code get a column on the left: beside the transfers and clients with the
-// log across the whole width below (logBelow), or, in a short window, beside
-// all three. Whatever the layout, the log takes every row the others leave.
+// log across the whole width below (logBelow), or, when that would leave
+// the log too few rows, beside all three. Whatever the layout, the log takes every row the others leave.
 type layout struct {
 	tooSmall  bool
 	shortHelp bool // the full help was asked for but does not fit
@@ -54,7 +54,7 @@ type layout struct {
 // whole always fills it.
 func (m *Model) layout() {
 	w, h := m.width, m.height
-	l := layout{headerH: 2}
+	l := layout{headerH: m.header.height()}
 	if w < minWidth || h < minHeight {
 		l.tooSmall = true
 		m.lay = l
@@ -103,11 +103,12 @@ func (l *layout) wide(m *Model, w, tWant, cWant int) bool {
 
 	// Best: the column beside the transfers and clients, and the log across
 	// the whole width, where its long lines fit. The two panels take their
-	// fair share of the body or the column's height, whichever is more; the
-	// log must keep a fair share of its own.
-	t, c, _ := splitStack(l.bodyH, tWant, cWant)
+	// fair share of the body or the column's height, whichever is more. If
+	// that is the column's, the log loses rows to it: it must keep a third
+	// of the body, or it is better off beside the column, with the rows.
+	t, c, besideLog := splitStack(l.bodyH, tWant, cWant)
 	band := max(sideH, t+c)
-	if log := l.bodyH - band; log >= max(logMinH+2, l.bodyH/4) {
+	if log := l.bodyH - band; log >= max(logMinH+2, min(besideLog, l.bodyH/3)) {
 		// Rows the column makes spare go to the transfers: new ones then
 		// appear without moving the rest.
 		l.transfersH, l.clientsH = band-c, c
@@ -117,7 +118,7 @@ func (l *layout) wide(m *Model, w, tWant, cWant int) bool {
 		return true
 	}
 
-	// A short window: the column beside all three.
+	// The column beside all three.
 	l.sideH = l.bodyH
 	l.transfersH, l.clientsH, l.logH = splitStack(l.bodyH, tWant, cWant)
 	l.logW = mainW

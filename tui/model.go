@@ -26,6 +26,9 @@ type Options struct {
 	Started time.Time
 	// Now is the clock; nil means time.Now. Tests pin it.
 	Now func() time.Time
+	// Fingerprint is the SHA-256 fingerprint of the server's TLS
+	// certificate, shown in the header so people can check it; "" for HTTP.
+	Fingerprint string
 }
 
 // Exit says how the program ended.
@@ -142,7 +145,7 @@ func New(ctrl Controller, events <-chan transfer.Event, opts Options) Model {
 		styles:    &st,
 		keys:      keys,
 		help:      help.New(),
-		header:    header{st: &st, version: opts.Version},
+		header:    header{st: &st, version: opts.Version, fingerprint: opts.Fingerprint},
 		urls:      newURLsView(&st, keys),
 		transfers: newTransfersView(&st, keys),
 		clients:   newClientsView(&st, keys),
@@ -162,7 +165,7 @@ func (m Model) Exit() Exit { return m.exit }
 // Init starts reading events, the clock, and asks the terminal for its
 // background colour to pick readable colours.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(waitForEvents(m.events), tick(), tea.RequestBackgroundColor)
+	return tea.Batch(waitForEvents(m.events, 0), tick(), tea.RequestBackgroundColor)
 }
 
 // Update handles one message.
@@ -185,7 +188,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		for _, ev := range msg {
 			m.handleEvent(ev)
 		}
-		cmd = waitForEvents(m.events)
+		cmd = waitForEvents(m.events, pauseAfter(msg))
 	case eventsClosedMsg:
 		m.exit = ExitClosed
 		cmd = tea.Quit
@@ -236,6 +239,7 @@ func (m *Model) refresh() {
 	m.paused = m.ctrl.Paused()
 	m.listening = m.ctrl.Listening()
 	m.uploads = m.ctrl.Uploads()
+	m.header.rate = m.ctrl.Rate()
 	m.urls.setURLs(m.ctrl.URLs())
 }
 
@@ -325,6 +329,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 			m.setError(err)
 		}
 		m.uploads = m.ctrl.Uploads()
+	case key.Matches(msg, k.RateUp, k.RateDown):
+		m.changeRate(key.Matches(msg, k.RateUp)) // rate.go
 	case key.Matches(msg, k.NextPanel):
 		m.focus = (m.focus + 1) % numPanels
 	case key.Matches(msg, k.PrevPanel):

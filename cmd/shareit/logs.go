@@ -99,9 +99,14 @@ func printBanner(w io.Writer, srv *fileserver.Server, note string) {
 	if note != "" {
 		fmt.Fprintln(w, note)
 	}
-	fmt.Fprintf(w, "Serving %s (read-only) at:\n", transfer.Printable(srv.Root()))
+	mode := "read-only"
+	if srv.Uploads() {
+		mode = "uploads on"
+	}
+	fmt.Fprintf(w, "Serving %s (%s) at:\n", transfer.Printable(srv.Root()), mode)
 	for _, u := range srv.URLs() {
 		fmt.Fprintf(w, "  %-30s %s\n", u.URL, u.Label)
 	}
+	printAccess(w, srv) // fingerprint, password, rate cap (access.go)
 	fmt.Fprintln(w, "Press Ctrl+C to stop.")
 }

@@ -53,6 +53,13 @@ func run(args []string) error {
 		Port:           o.port,
 		Hidden:         o.hidden,
 		FollowSymlinks: o.followSymlinks,
+		Upload:         o.upload.on,
+		MaxUpload:      o.upload.max,
+		Auth:           o.access.credentials(),
+		TLS:            o.access.tls,
+		CertFile:       o.access.certFile,
+		KeyFile:        o.access.keyFile,
+		Rate:           o.access.rate,
 		Version:        version,
 	}, tracker)
 	if err != nil {
@@ -63,6 +70,11 @@ func run(args []string) error {
 		return err
 	}
 	defer logs.close()
+	receipts, err := openReceipt(o.reach.receipt)
+	if err != nil {
+		return err
+	}
+	defer receipts.close()
 	note, err := srv.Listen()
 	if err != nil {
 		return err
@@ -72,9 +84,17 @@ func run(args []string) error {
 	defer stop()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	mdns, err := startMDNS(ctx, o.reach.mdns, srv, o.bind)
+	if err != nil {
+		return err
+	}
+	limits := newLimits(o.reach.maxDownloads, o.reach.timeout, tracker)
 	logsDone := logs.follow(tracker)
+	receiptsDone := receipts.follow(tracker)
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return srv.Run(ctx) })
+	g.Go(func() error { return mdns.run(ctx) })
+	g.Go(func() error { return limits.run(ctx, endShare(headless, cancel, srv, tracker)) })
 	if headless {
 		printBanner(os.Stdout, srv, note)
 		g.Go(func() error {
@@ -93,5 +113,9 @@ func run(args []string) error {
 	// tracker lets the log writer drain the queue and finish.
 	tracker.Close()
 	<-logsDone
+	<-receiptsDone
+	if reason := limits.ended(); reason != "" && headless {
+		fmt.Printf("Share ended: %s.\n", reason)
+	}
 	return err
 }

@@ -110,10 +110,17 @@ type proc struct {
 // kills it at the end of the test if it is still running.
 func start(t *testing.T, dir string, args ...string) *proc {
 	t.Helper()
+	return startCmd(t, dir, exec.Command(bin, args...))
+}
+
+// startCmd is start for a command that runs shareit in some other way,
+// such as `ip netns exec NS shareit ...`.
+func startCmd(t *testing.T, dir string, cmd *exec.Cmd) *proc {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	p := &proc{t: t, cmd: exec.Command(bin, args...), done: make(chan struct{})}
+	p := &proc{t: t, cmd: cmd, done: make(chan struct{})}
 	p.cmd.Dir = dir
 	p.cmd.Stderr = &p.stderr
 	out, err := p.cmd.StdoutPipe()
@@ -142,7 +149,7 @@ func start(t *testing.T, dir string, args ...string) *proc {
 			<-p.done
 		}
 		if t.Failed() {
-			t.Logf("shareit %s\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "),
+			t.Logf("%s\nstdout:\n%s\nstderr:\n%s", strings.Join(cmd.Args, " "),
 				strings.Join(p.output(), "\n"), p.stderr.String())
 		}
 	})

@@ -19,6 +19,9 @@ type options struct {
 	logFile        string
 	version        bool
 	help           bool
+	access         accessOptions // --auth, --tls, --cert, --key, --rate (access.go)
+	reach          reachOptions  // --mdns, --max-downloads, --timeout, --receipt (reach.go)
+	upload         uploadOptions // -u, --max-upload (upload.go)
 }
 
 // usageError is a bad flag or value: exit status 2.
@@ -48,9 +51,23 @@ Examples:
   shareit --headless --log access.log ~/iso
                                   no TUI; log requests to the terminal and a file
   shareit | tee log.txt           headless is automatic when stdout is not a terminal
+  shareit -u --max-upload 2GiB    accept uploads of up to 2 GiB, from the page
+                                  or with curl -F file=@x URL/ or curl -T x URL/
+  SHAREIT_AUTH=ana:s3cret shareit ask for a password (or --auth ana:s3cret, which
+                                  others on this machine can see in the process list)
+  shareit --tls                   HTTPS; compare the fingerprint shown with the browser's
+  shareit --cert cert.pem --key key.pem
+                                  HTTPS with your own certificate
+  shareit --rate 2MB/s            at most 2 MB/s per client, however many connections
+  shareit --mdns                  also at http://HOSTNAME.local:8000/, which outlives
+                                  a change of LAN address
+  shareit --max-downloads 5 --timeout 2h ~/iso
+                                  stop after 5 complete downloads, or after 2 hours
+  shareit --receipt taken.jsonl   note who took what, one JSON line per transfer
 
 Dotfiles are neither listed nor served unless --hidden; symlinks that lead out
-of DIR are refused unless --follow-symlinks. Everything is read-only.
+of DIR are refused unless --follow-symlinks. Everything is read-only unless
+--upload; an upload never replaces a file (a clash gets a new name, or 409).
 `
 
 func newFlagSet(o *options) *pflag.FlagSet {
@@ -63,6 +80,9 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&o.headless, "headless", false, "no TUI: print the URLs, then one log line per request")
 	fs.BoolVar(&o.hidden, "hidden", false, "list and serve dotfiles")
 	fs.BoolVar(&o.followSymlinks, "follow-symlinks", false, "follow symlinks that point outside DIR")
+	addUploadFlags(fs, &o.upload)
+	addAccessFlags(fs, &o.access)
+	addReachFlags(fs, &o.reach)
 	fs.StringVar(&o.logFile, "log", "", "also append the request log to `FILE`")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
@@ -97,6 +117,12 @@ func parseArgs(args []string) (*options, error) {
 	}
 	if _, err := netip.ParseAddr(o.bind); o.bind != "" && err != nil {
 		return nil, usagef("invalid --bind address %q: want an IP address such as 127.0.0.1", o.bind)
+	}
+	if err := o.access.check(fs); err != nil {
+		return nil, err
+	}
+	if err := o.reach.check(o.bind); err != nil {
+		return nil, err
 	}
 	return o, nil
 }

@@ -23,9 +23,17 @@ func (c controller) Pause()                { c.tracker.Pause() }
 func (c controller) Resume()               { c.tracker.Resume() }
 func (c controller) Paused() bool          { return c.tracker.Paused() }
 func (c controller) Cancel(id uint64) bool { return c.tracker.Cancel(id) }
-func (c controller) Uploads() bool         { return false }
+func (c controller) Uploads() bool         { return c.Server.Uploads() }
 func (c controller) SetUploads(on bool) error {
-	return errors.New("uploads are not available in this version")
+	c.Server.SetUploads(on)
+	return nil
+}
+
+// SetRate changes the per-client cap and notes it in the log, where the
+// change stays visible after the status line fades.
+func (c controller) SetRate(bps int64) {
+	c.Server.SetRate(bps)
+	c.tracker.Notice("rate cap per client: " + transfer.FormatRate(c.Server.Rate()))
 }
 
 func (c controller) URLs() []tui.URL {
@@ -44,7 +52,10 @@ func runTUI(ctx context.Context, srv *fileserver.Server, tracker *transfer.Track
 	if note != "" {
 		tracker.Notice(note)
 	}
-	m := tui.New(controller{srv, tracker}, sub.C, tui.Options{Version: version})
+	if fp := srv.Fingerprint(); fp != "" {
+		tracker.Notice("TLS fingerprint (SHA-256): " + fp)
+	}
+	m := tui.New(controller{srv, tracker}, sub.C, tui.Options{Version: version, Fingerprint: srv.Fingerprint()})
 	final, err := tea.NewProgram(m, tea.WithContext(ctx)).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // a signal: main shuts down gracefully

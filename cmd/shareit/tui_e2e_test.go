@@ -196,19 +196,31 @@ func queued(t *testing.T, port int) int64 {
 	return n
 }
 
+// drainFor bounds the wait for a paused download to settle. curl
+// --limit-rate 1M takes in what was in flight at its own average rate, and
+// the socket buffers may hold tens of megabytes (tcp_rmem's maximum, often
+// 32 MiB, plus tcp_wmem's): tens of seconds at 1 MiB/s.
+const drainFor = 60 * time.Second
+
 // waitStill waits until path has not grown for quiet while nothing is on
 // its way to it, and returns its size. Both are needed: curl --limit-rate
 // reads in bursts seconds apart, so a file can sit still while megabytes
 // wait in the socket buffers.
 func waitStill(t *testing.T, what, path string, port int, quiet time.Duration) int64 {
 	t.Helper()
+	start := time.Now()
 	last, since := fileSize(path), time.Now()
-	eventually(t, what, func() bool {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for ; time.Since(since) < quiet; <-tick.C {
+		if time.Since(start) > drainFor {
+			t.Fatalf("gave up after %v waiting for %s: at %d bytes, %d more queued", drainFor, what, last, queued(t, port))
+		}
 		if n := fileSize(path); n != last || queued(t, port) != 0 {
 			last, since = n, time.Now()
 		}
-		return time.Since(since) >= quiet
-	})
+	}
+	t.Logf("%s: still at %d bytes after %v", what, last, time.Since(start).Round(time.Millisecond))
 	return last
 }
 

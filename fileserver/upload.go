@@ -1,0 +1,525 @@
+package fileserver
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"shareit/transfer"
+)
+
+// Uploads, when they are on: POST a multipart form to a folder (the page's
+// form, curl -F file=@x), or PUT a body to a new file's URL (curl -T x).
+//
+// Every upload streams into a hidden temporary file in the target folder,
+// is synced, and is then hard-linked under its name, which fails if the
+// name exists: nothing is ever overwritten, a partial upload is never
+// visible under its name, and one that fails or is cut off leaves nothing
+// behind. Files are created through os.Root, so no name, however spelled,
+// writes outside the served folder.
+
+// allow is the Allow header of a 405: the methods taken now.
+func (s *Server) allow() string {
+	if s.Uploads() {
+		return "GET, HEAD, POST, PUT"
+	}
+	return "GET, HEAD"
+}
+
+// uploadError is why an upload was refused: a status and a sentence for
+// people.
+type uploadError struct {
+	status int
+	msg    string
+}
+
+func (e *uploadError) Error() string { return e.msg }
+
+func refuse(status int, msg string) error { return &uploadError{status, msg} }
+
+// errTooLarge ends a body past the upload limit.
+var errTooLarge = errors.New("upload too large")
+
+// readError is an error reading the request body, not the disk's.
+type readError struct{ err error }
+
+func (e readError) Error() string { return e.err.Error() }
+func (e readError) Unwrap() error { return e.err }
+
+// saved is one file an upload created.
+type saved struct {
+	name string
+	size int64
+	url  string // absolute, escaped
+}
+
+func (s *Server) serveUpload(w *responseWriter, r *http.Request) {
+	body := &uploadBody{
+		r:     r.Body,
+		ctx:   r.Context(),
+		rc:    http.NewResponseController(w.ResponseWriter),
+		max:   s.cfg.MaxUpload,
+		stall: s.cfg.Stall,
+	}
+	r.Body = body
+	files, err := s.upload(r, body)
+	if body.part != nil {
+		body.part.Done(err)
+	}
+	// A long upload may have outlived the write deadline set at its start.
+	body.rc.SetWriteDeadline(time.Now().Add(s.cfg.Stall))
+	if err != nil {
+		s.uploadFailed(w, r, body, err)
+		return
+	}
+	h := w.Header()
+	switch {
+	case r.Method == http.MethodPost && strings.Contains(r.Header.Get("Accept"), "text/html"):
+		// The page's form without its script: back to the folder, which
+		// now lists the new files (Post/Redirect/Get).
+		http.Redirect(w, r, files[0].url[:strings.LastIndexByte(files[0].url, '/')+1], http.StatusSeeOther)
+		return
+	case wantsJSON(r):
+		b := []byte{'['}
+		for i, f := range files {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"name":`...)
+			b = appendJSONString(b, f.name)
+			b = append(b, `,"size":`...)
+			b = strconv.AppendInt(b, f.size, 10)
+			b = append(b, `,"url":`...)
+			b = appendJSONString(b, f.url)
+			b = append(b, '}')
+		}
+		writeBody(w, r, http.StatusCreated, "application/json", append(b, "]\n"...), files[0].url)
+	default:
+		var b []byte
+		for _, f := range files {
+			b = append(b, f.url...)
+			b = append(b, '\n')
+		}
+		h.Set("X-Content-Type-Options", "nosniff")
+		writeBody(w, r, http.StatusCreated, "text/plain; charset=utf-8", b, files[0].url)
+	}
+}
+
+func writeBody(w http.ResponseWriter, r *http.Request, status int, ctype string, body []byte, location string) {
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("Location", location)
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// upload stores the files of r and returns them, in the order sent.
+func (s *Server) upload(r *http.Request, body *uploadBody) ([]saved, error) {
+	dirPath, name := r.URL.Path, ""
+	if r.Method == http.MethodPut {
+		i := strings.LastIndexByte(dirPath, '/')
+		dirPath, name = dirPath[:i+1], dirPath[i+1:]
+		if name == "" {
+			return nil, refuse(http.StatusBadRequest, "PUT a file to its new URL: /folder/name.")
+		}
+		if clean, msg := s.uploadName(name); msg != "" || clean != name {
+			return nil, refuse(http.StatusBadRequest, cmpOr(msg, "That is not a name shareit accepts for a file."))
+		}
+	}
+	rel, status := s.clean(dirPath)
+	if status != 0 {
+		return nil, refuse(status, "")
+	}
+	if limit := s.cfg.MaxUpload; limit > 0 && r.ContentLength > limit {
+		return nil, errTooLarge
+	}
+	root := s.root.Load()
+	dir, err := s.uploadRoot(root, rel)
+	if err != nil {
+		return nil, err
+	}
+	defer dir.Close()
+	base := "/"
+	if rel != "." {
+		for part := range strings.SplitSeq(rel, "/") {
+			base += pathEscape(part) + "/"
+		}
+	}
+	begin := func(name string) {
+		body.begin(s.tracker, transfer.Info{
+			Kind:      transfer.Upload,
+			Client:    clientIP(r.RemoteAddr),
+			Path:      strings.TrimSuffix(dirPath, "/") + "/" + name,
+			UserAgent: r.UserAgent(),
+			Size:      max(r.ContentLength, -1),
+		})
+	}
+
+	if r.Method == http.MethodPut {
+		// Refused before the body is sent (curl waits for 100 Continue);
+		// the link below still refuses a name taken meanwhile.
+		if _, err := dir.Lstat(name); err == nil {
+			return nil, &os.LinkError{Op: "put", Old: name, New: name, Err: fs.ErrExist}
+		}
+		begin(name)
+		got, n, err := s.receive(dir, name, body, false)
+		if err != nil {
+			return nil, err
+		}
+		return []saved{{got, n, base + pathEscape(got)}}, nil
+	}
+
+	mr, err := r.MultipartReader() // reads body
+	if err != nil {
+		return nil, refuse(http.StatusBadRequest, "Send files as a multipart form (curl -F file=@name), or PUT them (curl -T name).")
+	}
+	var files []saved
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		var re readError
+		if errors.As(err, &re) || errors.Is(err, errTooLarge) {
+			return nil, err
+		} else if err != nil {
+			return nil, refuse(http.StatusBadRequest, "The form could not be read.")
+		}
+		if part.FileName() == "" {
+			continue // a form field, or a file input left empty
+		}
+		name, msg := s.uploadName(part.FileName())
+		if msg != "" {
+			return nil, refuse(http.StatusBadRequest, msg)
+		}
+		if body.part == nil {
+			begin(name)
+		}
+		got, n, err := s.receive(dir, name, part, true)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, saved{got, n, base + pathEscape(got)})
+	}
+	if len(files) == 0 {
+		return nil, refuse(http.StatusBadRequest, "The form holds no file: choose one first.")
+	}
+	// Read what follows the last part, so the transfer counts every byte.
+	if _, err := io.Copy(io.Discard, body); err != nil {
+		return nil, bodyError(err)
+	}
+	return files, nil
+}
+
+// uploadRoot opens the folder rel to create files in, under the same rules
+// as reading: through os.Root, or, with FollowSymlinks, through links
+// that lead out of the root.
+func (s *Server) uploadRoot(root *folder, rel string) (*os.Root, error) {
+	d, err := s.open(root, rel) // the same resolution as reading it
+	if err != nil {
+		return nil, err
+	}
+	fi, err := d.Stat()
+	d.Close()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.IsDir() {
+		return nil, syscall.ENOTDIR
+	}
+	if s.cfg.FollowSymlinks {
+		return os.OpenRoot(filepath.Join(root.dir, filepath.FromSlash(rel)))
+	}
+	return root.root.OpenRoot(rel)
+}
+
+// uploadName cleans the name a client gave a file: no folders, control
+// or bidirectional-override characters, nor spaces around it. It returns
+// a reason for people when the name cannot be used.
+func (s *Server) uploadName(raw string) (name, msg string) {
+	name = raw
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:] // a path, as some browsers send
+	}
+	name = strings.Map(func(r rune) rune {
+		switch {
+		case r < 0x20, r == 0x7f, 0x80 <= r && r < 0xa0,
+			r == '\u200e', r == '\u200f', '\u202a' <= r && r <= '\u202e', '\u2066' <= r && r <= '\u2069':
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "":
+		return "", "The file has no name."
+	case name == "." || name == "..":
+		return "", "That is not a name for a file."
+	case name[0] == '.' && !s.cfg.Hidden:
+		return "", "Names starting with a dot (hidden files) are not accepted."
+	case len(name) > 255:
+		return "", "The name is too long."
+	}
+	return name, ""
+}
+
+// receive streams r into a hidden temporary file in dir, syncs it, and
+// links it as name or, when rename, the first of "name (1).ext",
+// "name (2).ext"… that is free. It returns the name used and the size.
+func (s *Server) receive(dir *os.Root, name string, r io.Reader, rename bool) (string, int64, error) {
+	tmp, f, err := createTemp(dir)
+	if err != nil {
+		return "", 0, err
+	}
+	defer dir.Remove(tmp) // once linked, the file lives on under its name
+	n, err := copyBody(f, r)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", 0, err
+	}
+	for i := 0; ; i++ {
+		final := name
+		if i > 0 {
+			final = numbered(name, i)
+		}
+		err := link(dir, tmp, final)
+		if err == nil {
+			return final, n, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || !rename || i == 9999 {
+			return "", 0, err
+		}
+	}
+}
+
+// copyBody copies r to f in large writes (a multipart part reads a few
+// KiB at a time) until r ends with io.EOF; any other error is the body's.
+func copyBody(f *os.File, r io.Reader) (int64, error) {
+	buf := make([]byte, 256<<10)
+	var n int64
+	for {
+		m, err := 0, error(nil)
+		for m < len(buf) && err == nil {
+			var k int
+			k, err = r.Read(buf[m:])
+			m += k
+		}
+		if m > 0 {
+			if _, werr := f.Write(buf[:m]); werr != nil {
+				return n, werr
+			}
+			n += int64(m)
+		}
+		switch {
+		case err == io.EOF:
+			return n, nil
+		case err != nil:
+			return n, bodyError(err)
+		}
+	}
+}
+
+// createTemp creates a new hidden file in dir, readable by all (0644, less
+// the umask), as uploaded files are.
+func createTemp(dir *os.Root) (string, *os.File, error) {
+	for {
+		var b [8]byte
+		rand.Read(b[:])
+		name := ".shareit-upload-" + hex.EncodeToString(b[:]) + ".part"
+		f, err := dir.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return name, f, err
+	}
+}
+
+// link gives the file tmp the name final, failing with EEXIST if final
+// exists. Filesystems without hard links (FAT, exFAT) get a rename that
+// refuses to replace (renameat2 RENAME_NOREPLACE) instead.
+func link(dir *os.Root, tmp, final string) error {
+	err := dir.Link(tmp, final)
+	var errno syscall.Errno
+	if err == nil || !errors.As(err, &errno) || (errno != syscall.EPERM && errno != syscall.EOPNOTSUPP && errno != syscall.ENOSYS) {
+		return err
+	}
+	d, oerr := dir.Open(".")
+	if oerr != nil {
+		return err
+	}
+	defer d.Close()
+	sc, oerr := d.SyscallConn()
+	if oerr != nil {
+		return err
+	}
+	var rerr error
+	sc.Control(func(fd uintptr) { rerr = unix.Renameat2(int(fd), tmp, int(fd), final, unix.RENAME_NOREPLACE) })
+	if rerr != nil {
+		if errors.Is(rerr, syscall.EEXIST) {
+			return &os.LinkError{Op: "rename", Old: tmp, New: final, Err: rerr}
+		}
+		return err
+	}
+	return nil
+}
+
+// numbered is name with " (i)" before its extension: "a.txt" → "a (1).txt",
+// "b.tar.gz" → "b (1).tar.gz", ".env" → ".env (1)".
+func numbered(name string, i int) string {
+	stem, ext := name, ""
+	if dot := strings.LastIndexByte(name, '.'); dot > 0 {
+		stem, ext = name[:dot], name[dot:]
+		if strings.HasSuffix(stem, ".tar") && len(stem) > 4 {
+			stem, ext = stem[:len(stem)-4], ".tar"+ext
+		}
+	}
+	return stem + " (" + strconv.Itoa(i) + ")" + ext
+}
+
+// drainLimit is how much of a refused upload is read and dropped, so that
+// a client still sending gets the answer instead of a reset connection.
+const drainLimit = 8 << 20
+
+// uploadFailed answers an upload that did not land with a status and a
+// sentence that says why, never the error's own text.
+func (s *Server) uploadFailed(w *responseWriter, r *http.Request, body *uploadBody, err error) {
+	status, msg := uploadStatus(err)
+	if limit := s.cfg.MaxUpload; status == http.StatusRequestEntityTooLarge && limit > 0 {
+		msg = "The upload is larger than this server accepts (" + string(appendSize(nil, limit)) + ")."
+	}
+	var re readError
+	switch {
+	case errors.As(err, &re), errors.Is(err, errTooLarge):
+		// Cut off, or too big to take in: nothing more is read.
+		w.Header().Set("Connection", "close")
+	case body.n == 0 && r.Header.Get("Expect") == "100-continue":
+		// The client waits for a go-ahead that is not coming: it sends nothing.
+	default:
+		if _, err := io.CopyN(io.Discard, body.r, drainLimit); err != io.EOF {
+			w.Header().Set("Connection", "close")
+		}
+	}
+	s.errorMessage(w, r, status, msg)
+}
+
+func uploadStatus(err error) (int, string) {
+	var ue *uploadError
+	var re readError
+	var errno syscall.Errno
+	switch {
+	case errors.As(err, &ue):
+		return ue.status, ue.msg
+	case errors.Is(err, errTooLarge):
+		return http.StatusRequestEntityTooLarge, "The upload is larger than this server accepts."
+	case errors.Is(err, transfer.ErrCancelled):
+		return http.StatusServiceUnavailable, "The upload was cancelled on the server."
+	case errors.As(err, &re) && errors.Is(err, os.ErrDeadlineExceeded):
+		return http.StatusRequestTimeout, "The upload stopped arriving."
+	case errors.As(err, &re):
+		return http.StatusBadRequest, "The upload was cut off."
+	case errors.Is(err, fs.ErrExist):
+		return http.StatusConflict, "A file of that name exists already; shareit never replaces one."
+	case errors.As(err, &errno) && (errno == syscall.ENOSPC || errno == syscall.EDQUOT):
+		return http.StatusInsufficientStorage, "There is not enough space left on the disk."
+	case errors.As(err, &errno) && errno == syscall.EFBIG:
+		return http.StatusInsufficientStorage, "The file is too large for the disk it would be stored on."
+	case errors.As(err, &errno) && errno == syscall.EROFS:
+		return http.StatusForbidden, "This folder is on a read-only disk."
+	case errors.Is(err, fs.ErrPermission), errors.As(err, &errno) && errno == syscall.EACCES:
+		return http.StatusForbidden, "shareit may not create files in this folder."
+	case errors.As(err, &errno) && errno == syscall.ENAMETOOLONG:
+		return http.StatusBadRequest, "The name is too long."
+	}
+	return statusOf(err), ""
+}
+
+// bodyError marks an error that came from reading the request.
+func bodyError(err error) error {
+	var re readError
+	if errors.Is(err, errTooLarge) || errors.As(err, &re) {
+		return err
+	}
+	return readError{err}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// uploadBody is an upload's request body. It counts the bytes into the
+// transfer, waits between reads while transfers are paused, stops past
+// the upload limit, and keeps a client that stops sending from holding
+// the request forever.
+type uploadBody struct {
+	r       io.ReadCloser
+	ctx     context.Context
+	rc      *http.ResponseController
+	part    *transfer.Part // nil until the upload is named
+	n       int64
+	max     int64 // 0: no limit
+	stall   time.Duration
+	renewed time.Time
+}
+
+// begin makes the body a transfer, with the bytes read so far.
+func (b *uploadBody) begin(t *transfer.Tracker, info transfer.Info) {
+	rc := b.rc
+	b.part = t.Begin(info, func() { rc.SetReadDeadline(time.Now()) })
+	b.part.Add(b.n)
+}
+
+func (b *uploadBody) Read(p []byte) (int, error) {
+	if b.part != nil {
+		if err := b.part.Wait(b.ctx); err != nil {
+			return 0, readError{err}
+		}
+	}
+	if now := time.Now(); now.Sub(b.renewed) >= time.Second {
+		b.rc.SetReadDeadline(now.Add(b.stall))
+		b.renewed = now
+	}
+	if b.max > 0 && b.n > b.max {
+		return 0, errTooLarge
+	}
+	if b.max > 0 && int64(len(p)) > b.max-b.n+1 {
+		p = p[:b.max-b.n+1] // one byte past the limit is enough to know
+	}
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	if b.part != nil {
+		b.part.Add(int64(n))
+		if err != nil && b.part.Cancelled() {
+			err = transfer.ErrCancelled // not the deadline that cut the read short
+		}
+	}
+	switch {
+	case b.max > 0 && b.n > b.max:
+		return n, errTooLarge
+	case err != nil && err != io.EOF:
+		return n, readError{err}
+	}
+	return n, err
+}
+
+func (b *uploadBody) Close() error { return b.r.Close() }
