@@ -50,8 +50,15 @@ WORK=$(mktemp -d -t bench-tui.XXXXXX)
 # previous one's exit on the same socket.
 RUN=0
 SOCKET=bench-tui-$$-$RUN
-cleanup() {
+# stop_tmux: ends the run's tmux server, and removes the socket it leaves.
+stop_tmux() {
+    local sock
+    sock=$(tmux -L "$SOCKET" display-message -p '#{socket_path}' 2>/dev/null || true)
     tmux -L "$SOCKET" kill-server 2>/dev/null || true
+    if [[ -n $sock ]]; then rm -f -- "$sock"; fi
+}
+cleanup() {
+    stop_tmux
     rm -rf -- "$WORK"
 }
 trap cleanup EXIT
@@ -132,7 +139,7 @@ run() {
     download "$port"
     after=$(cpu_ticks "$pid")
     CPU=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')
-    tmux -L "$SOCKET" kill-server
+    stop_tmux
     echo "$mode: $MBPS MB/s, shareit used ${CPU}s of CPU" >&2
 }
 

@@ -51,6 +51,7 @@ type cachedDir struct {
 	ino      uint64
 	entries  []entry
 	volatile []int // entries whose stat the watch does not cover: subfolders and links
+	index    bool  // the folder has an index.html (or .htm), served instead of a page
 	json     lazyBytes
 	// html is each view of the page (sort key, descending, uploads on;
 	// see cachedDir.page), rendered when first asked for.

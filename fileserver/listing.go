@@ -2,6 +2,7 @@ package fileserver
 
 import (
 	"cmp"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -149,28 +150,24 @@ func (s *Server) serveDir(w *responseWriter, r *http.Request, root *folder, rel 
 			cd = nil
 		}
 		if cd != nil {
-			return // a cached folder has no index.html: creating one drops it
-		}
-		wd, epoch, watched := s.dirs.watch(int(fd))
-		if !asJSON && s.serveIndex(w, r, root, rel) {
 			return
 		}
-		entries, volatile, rerr := s.readDir(root, rel, d, int(fd))
-		if rerr != nil {
-			err = rerr
+		// Concurrent requests for a folder that is not cached share one
+		// build: a burst of them must not each read and render it.
+		flight := fmt.Sprintf("%p\x00%s\x00%d", root, rel, ino)
+		v, berr, _ := s.builds.Do(flight, func() (any, error) { return s.buildDir(key, ino, d, int(fd)) })
+		if berr != nil {
+			err = berr
 			return
 		}
-		cd = &cachedDir{key: key, wd: wd, ino: ino, entries: entries, volatile: volatile}
-		if watched {
-			s.dirs.put(cd, epoch)
-		}
+		cd = v.(*cachedDir)
 	})
-	switch {
-	case err != nil:
+	if err != nil {
 		s.error(w, r, statusOf(err))
 		return
-	case cd == nil:
-		return // served index.html
+	}
+	if cd.index && !asJSON && s.serveIndex(w, r, root, rel) {
+		return
 	}
 	var body []byte
 	if asJSON {
@@ -195,6 +192,27 @@ func (s *Server) serveDir(w *responseWriter, r *http.Request, root *folder, rel 
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
+}
+
+// buildDir reads the folder open as fd into a cachedDir, and keeps it in
+// the cache unless it changed while being read.
+func (s *Server) buildDir(key dirKey, ino uint64, d *os.File, fd int) (*cachedDir, error) {
+	wd, epoch, watched := s.dirs.watch(fd)
+	entries, volatile, err := s.readDir(key.root, key.rel, d, fd)
+	if err != nil {
+		return nil, err
+	}
+	cd := &cachedDir{key: key, wd: wd, ino: ino, entries: entries, volatile: volatile}
+	for _, index := range [...]string{"index.html", "index.htm"} {
+		var st unix.Stat_t
+		if unix.Fstatat(fd, index, &st, 0) == nil {
+			cd.index = true // creating or removing one drops the cache entry
+		}
+	}
+	if watched {
+		s.dirs.put(cd, epoch)
+	}
+	return cd, nil
 }
 
 // serveIndex serves the folder's index.html (or index.htm) if it has one.

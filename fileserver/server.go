@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"shareit/transfer"
 )
 
@@ -59,6 +61,7 @@ type Server struct {
 	root    atomic.Pointer[folder]
 	net     netState
 	dirs    *dirCache
+	builds  singleflight.Group // listings being built, by folder
 	files   *fileCache
 	web     web // pages and uploads (page.go)
 	access  access
@@ -228,6 +231,7 @@ func (s *Server) serveFile(w *responseWriter, r *http.Request, f *os.File, fi os
 	w.file = fi.Size() // whether it was taken whole (placement.go)
 	w.Header().Set("ETag", etag(fi))
 	w.Header().Set("Accept-Ranges", "bytes")
+	dropEmptySuffixes(r, fi.Size()) // ranges.go
 	if body := s.files.body(f, fi); body != nil {
 		http.ServeContent(w, r, fi.Name(), fi.ModTime(), bytes.NewReader(body))
 		return

@@ -71,9 +71,14 @@ func startTUISession(t *testing.T, args ...string) *tuiSession {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
+	// tmux leaves its socket behind when the server is killed.
+	sock, _ := s.run("display-message", "-p", "#{socket_path}")
 	t.Cleanup(func() {
 		s.logScreenOnFailure()
 		exec.Command("tmux", "-L", s.socket, "kill-server").Run()
+		if sock = strings.TrimSpace(sock); sock != "" {
+			os.Remove(sock)
+		}
 	})
 	return s
 }
