@@ -16,6 +16,7 @@ require (
 	github.com/miekg/dns v1.1.61
 	github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e
 	github.com/spf13/pflag v1.0.10
+	go.uber.org/goleak v1.3.0
 	golang.org/x/net v0.26.0
 	golang.org/x/sync v0.24.0
 	golang.org/x/sys v0.49.0

@@ -50,7 +50,7 @@ func (n *netState) init(s *Server) {
 			if fc, ok := c.(*conn); ok {
 				return context.WithValue(ctx, connKey{}, fc)
 			}
-			return ctx
+			return context.WithValue(ctx, netConnKey{}, c) // TLS (hangup.go)
 		},
 	}
 }

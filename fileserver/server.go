@@ -229,6 +229,7 @@ func (s *Server) serveFile(w *responseWriter, r *http.Request, f *os.File, fi os
 		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.Stall))
 	}
 	w.file = fi.Size() // whether it was taken whole (placement.go)
+	w.mtime = fi.ModTime()
 	w.Header().Set("ETag", etag(fi))
 	w.Header().Set("Accept-Ranges", "bytes")
 	dropEmptySuffixes(r, fi.Size()) // ranges.go

@@ -24,7 +24,7 @@ const (
 // confinedTree builds base/{secret,secret.txt,outside/} and base/root, the
 // folder to serve, with dotfiles and symlinks that lead in and out. It
 // returns the root.
-func confinedTree(t *testing.T) string {
+func confinedTree(t testing.TB) string {
 	t.Helper()
 	base := t.TempDir()
 	root := filepath.Join(base, "root")

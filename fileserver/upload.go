@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -72,6 +73,7 @@ func (s *Server) serveUpload(w *responseWriter, r *http.Request) {
 		rc:    http.NewResponseController(w.ResponseWriter),
 		max:   s.cfg.MaxUpload,
 		stall: s.cfg.Stall,
+		conn:  connOf(r), // hangup.go
 	}
 	r.Body = body
 	files, err := s.upload(r, body)
@@ -257,7 +259,7 @@ func (s *Server) uploadName(raw string) (name, msg string) {
 	name = strings.Map(func(r rune) rune {
 		switch {
 		case r < 0x20, r == 0x7f, 0x80 <= r && r < 0xa0,
-			r == '\u200e', r == '\u200f', '\u202a' <= r && r <= '\u202e', '\u2066' <= r && r <= '\u2069':
+			r == '\u200e', r == '\u200f', r == '\u061c', '\u202a' <= r && r <= '\u202e', '\u2066' <= r && r <= '\u2069':
 			return -1
 		}
 		return r
@@ -480,6 +482,7 @@ type uploadBody struct {
 	max     int64 // 0: no limit
 	stall   time.Duration
 	renewed time.Time
+	conn    net.Conn // to see a client hang up while paused; nil if unknown
 }
 
 // begin makes the body a transfer, with the bytes read so far.
@@ -491,7 +494,7 @@ func (b *uploadBody) begin(t *transfer.Tracker, info transfer.Info) {
 
 func (b *uploadBody) Read(p []byte) (int, error) {
 	if b.part != nil {
-		if err := b.part.Wait(b.ctx); err != nil {
+		if err := b.wait(); err != nil { // hangup.go
 			return 0, readError{err}
 		}
 	}

@@ -36,9 +36,10 @@ type responseWriter struct {
 	bytes  int64
 	part   *transfer.Part // nil when the body is not tracked
 	chunk  int64
-	err    error  // the first write error: why a tracked body ended early
-	user   string // the authenticated user, for the log
-	file   int64  // size of the file sent; -1 when the body is not a file (placement.go)
+	err    error     // the first write error: why a tracked body ended early
+	user   string    // the authenticated user, for the log
+	file   int64     // size of the file sent; -1 when the body is not a file (placement.go)
+	mtime  time.Time // of the file sent, to see it rewritten mid-body (changed.go)
 }
 
 var (
@@ -172,6 +173,9 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 				}
 				err = errStalled
 			}
+			return n, err
+		}
+		if err := w.unchanged(r); err != nil { // changed.go
 			return n, err
 		}
 		if chunk.N > 0 { // src ended

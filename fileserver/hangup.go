@@ -1,0 +1,90 @@
+package fileserver
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"shareit/transfer"
+)
+
+// An upload waits between reads while transfers are paused. A download
+// waiting so ends when its client hangs up, because net/http reads the idle
+// connection and cancels the request's context on EOF; an upload's
+// connection is the handler's to read, so nothing would notice, and the
+// handler would wait for the resume — or forever, if shareit quit while
+// paused. So a paused upload looks at its connection now and then.
+
+// hangupCheck is how often a paused upload looks at its connection.
+const hangupCheck = time.Second
+
+// netConnKey is the request-context key of a connection that is not a
+// *conn (a TLS one).
+type netConnKey struct{}
+
+// connOf is the connection r came on, or nil.
+func connOf(r *http.Request) net.Conn {
+	if c, ok := r.Context().Value(connKey{}).(*conn); ok {
+		return c
+	}
+	c, _ := r.Context().Value(netConnKey{}).(net.Conn)
+	return c
+}
+
+// wait holds the body while transfers are paused. A client that hangs up
+// meanwhile is held no longer: what it sent is already here, and reading
+// it ends the upload as it would have ended anyway (cut short, or whole).
+func (b *uploadBody) wait() error {
+	// Not paused (the common case): no timer.
+	if err := b.part.Wait(doneContext); !errors.Is(err, context.Canceled) {
+		return err
+	}
+	for {
+		ctx, cancel := context.WithTimeout(b.ctx, hangupCheck)
+		err := b.part.Wait(ctx)
+		cancel()
+		switch {
+		case err == nil, errors.Is(err, transfer.ErrCancelled), b.ctx.Err() != nil:
+			return err
+		case hungUp(b.conn):
+			return nil
+		}
+	}
+}
+
+// doneContext is done from the start: Part.Wait with it says at once
+// whether transfers are paused.
+var doneContext = func() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}()
+
+// hungUp reports whether the client closed its side of c (or c was
+// closed here, as at shutdown), without reading from it.
+func hungUp(c net.Conn) bool {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	sc, ok := c.(syscall.Conn)
+	if !ok {
+		return false
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return true
+	}
+	gone := false
+	cerr := raw.Control(func(fd uintptr) {
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLRDHUP}}
+		n, err := unix.Poll(fds, 0)
+		gone = err == nil && n > 0 && fds[0].Revents&(unix.POLLRDHUP|unix.POLLHUP|unix.POLLERR|unix.POLLNVAL) != 0
+	})
+	return gone || cerr != nil
+}
