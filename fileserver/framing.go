@@ -2,6 +2,7 @@ package fileserver
 
 import (
 	"bytes"
+	"golang.org/x/sys/unix"
 	"net"
 	"strconv"
 	"sync/atomic"
@@ -47,6 +48,18 @@ func (c *conn) Read(p []byte) (int, error) {
 }
 
 func (c *conn) smuggled() bool { return c.bad.Load() }
+
+// cork holds small writes back until uncork, so a response's header and
+// body leave in one push rather than two (TCP_CORK, as nginx's tcp_nopush).
+func (c *conn) cork(on bool) {
+	v := 0
+	if on {
+		v = 1
+	}
+	if sc, err := c.TCPConn.SyscallConn(); err == nil {
+		sc.Control(func(fd uintptr) { unix.SetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_CORK, v) })
+	}
+}
 
 // framer states.
 const (

@@ -163,12 +163,28 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	w := newResponseWriter(rw, r, s)
 	defer s.logRequest(w, r, start)
 
-	if c, ok := r.Context().Value(connKey{}).(*conn); ok && c.smuggled() {
-		// RFC 9112 §6.1: a request with both Transfer-Encoding and
-		// Content-Length may be a smuggling attempt; refuse it and close.
-		w.Header().Set("Connection", "close")
-		s.error(w, r, http.StatusBadRequest)
-		return
+	if c, ok := r.Context().Value(connKey{}).(*conn); ok {
+		if c.smuggled() {
+			// RFC 9112 §6.1: a request with both Transfer-Encoding and
+			// Content-Length may be a smuggling attempt; refuse it and close.
+			w.Header().Set("Connection", "close")
+			s.error(w, r, http.StatusBadRequest)
+			return
+		}
+		// Small responses would leave as two TCP pushes (net/http flushes
+		// the header with the first 512 bytes, then the rest), and on
+		// loopback or a LAN a push costs more than the bytes: cork the
+		// socket and flush once, as nginx's tcp_nopush. Small-file
+		// requests/s in ../shared/bench: 16.8k before, 20-21k after.
+		c.cork(true)
+		defer func() {
+			// A body without a length yet (a redirect) is left to
+			// net/http, which measures it when the handler returns.
+			if w.Header().Get("Content-Length") != "" {
+				http.NewResponseController(rw).Flush()
+			}
+			c.cork(false)
+		}()
 	}
 	if !s.admit(w, r) { // password, rate cap (access.go)
 		return
@@ -231,7 +247,7 @@ func (s *Server) serveFile(w *responseWriter, r *http.Request, f *os.File, fi os
 	w.file = fi.Size() // whether it was taken whole (placement.go)
 	w.mtime = fi.ModTime()
 	w.Header().Set("ETag", etag(fi))
-	w.Header().Set("Accept-Ranges", "bytes")
+	w.Header().Set("Accept-Ranges", "bytes") // on 304 and 416 too
 	dropEmptySuffixes(r, fi.Size()) // ranges.go
 	if body := s.files.body(f, fi); body != nil {
 		http.ServeContent(w, r, fi.Name(), fi.ModTime(), bytes.NewReader(body))

@@ -99,7 +99,6 @@ func (w *responseWriter) begin() {
 		Offset:    offset,
 		Whole:     whole,
 	}, func() { rc.SetWriteDeadline(time.Now()) })
-	w.chunk = minChunk * 4
 }
 
 func (w *responseWriter) Write(p []byte) (int, error) {
