@@ -47,6 +47,12 @@ func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) 
 // and kills that tmux server at the end of the test.
 func startTUISession(t *testing.T, args ...string) *tuiSession {
 	t.Helper()
+	return startSession(t, bin, args...)
+}
+
+// startSession runs program with args in a tmux session, as startTUISession.
+func startSession(t *testing.T, program string, args ...string) *tuiSession {
+	t.Helper()
 	tuiNeed(t, "tmux")
 	dir := t.TempDir()
 	s := &tuiSession{
@@ -64,7 +70,7 @@ func startTUISession(t *testing.T, args ...string) *tuiSession {
 	// terminal shareit left behind.
 	script := fmt.Sprintf(`stty -a > %[1]s.before; %[2]s %[3]s; code=$?; stty -a > %[1]s.after; `+
 		`echo $code > %[1]s.tmp && mv %[1]s.tmp %[1]s; exec sleep 600`,
-		shQuote(s.status), shQuote(bin), strings.Join(quoted, " "))
+		shQuote(s.status), shQuote(program), strings.Join(quoted, " "))
 	cmd := exec.Command("tmux", "-L", s.socket, "-f", os.DevNull, "new-session", "-d", "-s", "shareit",
 		"-x", strconv.Itoa(tuiCols), "-y", strconv.Itoa(tuiRows), "sh -c "+shQuote(script))
 	cmd.Env = append(os.Environ(), "TMUX=", "TERM=xterm-256color")
@@ -330,8 +336,22 @@ func TestTUIEndToEnd(t *testing.T) {
 		t.Errorf("exit status: got %d, want 0", code)
 	}
 
-	// The terminal is as it was: main screen, cursor shown, no mouse or
-	// keypad modes left on, and nothing of the TUI on it.
+	s.checkRestored()
+
+	// The port is free.
+	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+	if err != nil {
+		t.Fatalf("port %d after exit: %v", port, err)
+	}
+	l.Close()
+}
+
+// checkRestored checks the terminal is as it was before the program ran:
+// main screen, cursor shown, no mouse or keypad modes left on, the same
+// stty settings, and nothing of the TUI on it.
+func (s *tuiSession) checkRestored() {
+	t := s.t
+	t.Helper()
 	flags := strings.Fields(s.tmux("display-message", "-p", "-t", "shareit",
 		"alternate_on=#{alternate_on} cursor_flag=#{cursor_flag} mouse_any_flag=#{mouse_any_flag} "+
 			"mouse_sgr_flag=#{mouse_sgr_flag} keypad_cursor_flag=#{keypad_cursor_flag} insert_flag=#{insert_flag}"))
@@ -355,10 +375,30 @@ func TestTUIEndToEnd(t *testing.T) {
 		t.Errorf("terminal settings after exit:\n%s\nwant as before:\n%s", after, before)
 	}
 
-	// The port is free.
-	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
-	if err != nil {
-		t.Fatalf("port %d after exit: %v", port, err)
+}
+
+// TestTUIRestoresTerminalOnPanic runs the TUI with a controller that panics
+// when p is pressed (tui/testdata/panicker) and checks the crash leaves the
+// terminal as it found it.
+func TestTUIRestoresTerminalOnPanic(t *testing.T) {
+	tuiNeed(t, "tmux")
+	panicker := filepath.Join(t.TempDir(), "panicker")
+	build := exec.Command("go", "build", "-o", panicker, "./tui/testdata/panicker")
+	build.Dir = filepath.Join("..", "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build panicker: %v\n%s", err, out)
 	}
-	l.Close()
+	s := startSession(t, panicker)
+	s.waitScreen("the TUI to draw", regexp.MustCompile(`Transfers`))
+	s.keys("p")
+	var code int
+	eventually(t, "the crashed TUI to exit", func() bool {
+		var ok bool
+		code, ok = s.exitStatus()
+		return ok
+	})
+	if code == 0 {
+		t.Errorf("exit status after a panic: got 0, want non-zero")
+	}
+	s.checkRestored()
 }
