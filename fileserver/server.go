@@ -248,7 +248,8 @@ func (s *Server) serveFile(w *responseWriter, r *http.Request, f *os.File, fi os
 	w.mtime = fi.ModTime()
 	w.Header().Set("ETag", etag(fi))
 	w.Header().Set("Accept-Ranges", "bytes") // on 304 and 416 too
-	dropEmptySuffixes(r, fi.Size()) // ranges.go
+	// Suffix ranges of zero bytes would get an impossible 206 (ranges.go).
+	dropEmptySuffixes(r, fi.Size())
 	if body := s.files.body(f, fi); body != nil {
 		http.ServeContent(w, r, fi.Name(), fi.ModTime(), bytes.NewReader(body))
 		return

@@ -158,7 +158,7 @@ func certNames(bind string) names {
 	n.dns = []string{"localhost"}
 	host, _ := os.Hostname()
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	label := mdnsLabel(host)
+	label := HostLabel(host)
 	n.dns = append(n.dns, label+".local")
 	if short, _, _ := strings.Cut(host, "."); validHostname(short) {
 		n.dns = append(n.dns, short)
@@ -167,33 +167,6 @@ func certNames(bind string) names {
 		n.dns = append(n.dns, host)
 	}
 	return n
-}
-
-// mdnsLabel is the host label --mdns announces (cmd/shareit's cleanLabel,
-// lower-cased: names match case-insensitively): the host name's first
-// label with spaces and underscores as hyphens and what a DNS label may not
-// hold left out; "shareit" when nothing is left.
-func mdnsLabel(host string) string {
-	host, _, _ = strings.Cut(host, ".")
-	var b strings.Builder
-	for _, r := range strings.ToLower(host) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r == '-' || r == ' ' || r == '_':
-			if b.Len() > 0 {
-				b.WriteByte('-')
-			}
-		}
-	}
-	label := strings.TrimRight(b.String(), "-")
-	if len(label) > 63 {
-		label = strings.TrimRight(label[:63], "-")
-	}
-	if label == "" {
-		return "shareit"
-	}
-	return label
 }
 
 // validHostname reports whether h is letters, digits, hyphens and dots in

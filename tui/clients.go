@@ -3,7 +3,6 @@ package tui
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -73,24 +72,10 @@ func (c *clientsView) move(delta int) {
 
 // Update moves the selection.
 func (c clientsView) Update(msg tea.Msg) (clientsView, tea.Cmd) {
-	k, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return c, nil
-	}
-	page := max(1, c.visibleRows())
-	switch {
-	case key.Matches(k, c.keys.Up):
-		c.move(-1)
-	case key.Matches(k, c.keys.Down):
-		c.move(1)
-	case key.Matches(k, c.keys.PageUp):
-		c.move(-page)
-	case key.Matches(k, c.keys.PageDown):
-		c.move(page)
-	case key.Matches(k, c.keys.Top):
-		c.move(-len(c.rows))
-	case key.Matches(k, c.keys.Bottom):
-		c.move(len(c.rows))
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		if d, ok := moveBy(k, c.keys, c.visibleRows(), len(c.rows)); ok {
+			c.move(d)
+		}
 	}
 	return c, nil
 }

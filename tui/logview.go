@@ -3,7 +3,6 @@ package tui
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"shareit/transfer"
@@ -77,26 +76,12 @@ func (l *logView) scroll(delta int) {
 	l.back = max(0, min(l.maxBack(), l.back+delta))
 }
 
-// Update scrolls.
+// Update scrolls: up goes back in time, as in the other panels' lists.
 func (l logView) Update(msg tea.Msg) (logView, tea.Cmd) {
-	k, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return l, nil
-	}
-	page := max(1, l.visibleRows())
-	switch {
-	case key.Matches(k, l.keys.Up):
-		l.scroll(1)
-	case key.Matches(k, l.keys.Down):
-		l.scroll(-1)
-	case key.Matches(k, l.keys.PageUp):
-		l.scroll(page)
-	case key.Matches(k, l.keys.PageDown):
-		l.scroll(-page)
-	case key.Matches(k, l.keys.Top):
-		l.back = l.maxBack()
-	case key.Matches(k, l.keys.Bottom):
-		l.back = 0
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		if d, ok := moveBy(k, l.keys, l.visibleRows(), l.maxBack()); ok {
+			l.scroll(-d)
+		}
 	}
 	return l, nil
 }

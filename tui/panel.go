@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -93,4 +95,26 @@ func scrollTo(off, sel, n, total int) int {
 		off = sel - n + 1
 	}
 	return max(0, min(off, total-n))
+}
+
+// moveBy is how far a navigation key moves the selection of a list of n
+// rows that shows page of them at a time (down is positive); ok is false
+// for any other key.
+func moveBy(k tea.KeyPressMsg, keys keyMap, page, n int) (delta int, ok bool) {
+	page = max(1, page)
+	switch {
+	case key.Matches(k, keys.Up):
+		return -1, true
+	case key.Matches(k, keys.Down):
+		return 1, true
+	case key.Matches(k, keys.PageUp):
+		return -page, true
+	case key.Matches(k, keys.PageDown):
+		return page, true
+	case key.Matches(k, keys.Top):
+		return -n, true
+	case key.Matches(k, keys.Bottom):
+		return n, true
+	}
+	return 0, false
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -214,24 +213,10 @@ func (t *transfersView) move(delta int) {
 
 // Update moves the selection.
 func (t transfersView) Update(msg tea.Msg) (transfersView, tea.Cmd) {
-	k, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return t, nil
-	}
-	page := max(1, t.visibleRows())
-	switch {
-	case key.Matches(k, t.keys.Up):
-		t.move(-1)
-	case key.Matches(k, t.keys.Down):
-		t.move(1)
-	case key.Matches(k, t.keys.PageUp):
-		t.move(-page)
-	case key.Matches(k, t.keys.PageDown):
-		t.move(page)
-	case key.Matches(k, t.keys.Top):
-		t.move(-len(t.rows))
-	case key.Matches(k, t.keys.Bottom):
-		t.move(len(t.rows))
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		if d, ok := moveBy(k, t.keys, t.visibleRows(), len(t.rows)); ok {
+			t.move(d)
+		}
 	}
 	return t, nil
 }

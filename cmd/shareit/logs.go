@@ -58,22 +58,7 @@ func (l *logSink) follow(tracker *transfer.Tracker) <-chan struct{} {
 			ws[i] = bufio.NewWriterSize(w, 32<<10)
 		}
 		var line []byte
-		for {
-			var ev transfer.Event
-			var ok bool
-			select {
-			case ev, ok = <-sub.C:
-			default:
-				// Nothing waiting: flush, so lines show up at once when idle
-				// and in batches under load.
-				for _, w := range ws {
-					w.Flush()
-				}
-				ev, ok = <-sub.C
-			}
-			if !ok {
-				break
-			}
+		drain(sub, func(ev transfer.Event) {
 			switch ev.Kind {
 			case transfer.EventLog:
 				line, _ = ev.Log.AppendText(line[:0])
@@ -86,12 +71,35 @@ func (l *logSink) follow(tracker *transfer.Tracker) <-chan struct{} {
 					fmt.Fprintln(l.notices, transfer.Printable(ev.Text))
 				}
 			}
-		}
-		for _, w := range ws {
-			w.Flush()
-		}
+		}, func() {
+			for _, w := range ws {
+				w.Flush()
+			}
+		})
 	}()
 	return done
+}
+
+// drain hands each event of sub to handle until the tracker closes it,
+// calling flush whenever no event is waiting and once at the end, so
+// buffered output shows at once when idle and goes out in batches under
+// load.
+func drain(sub *transfer.Subscription, handle func(transfer.Event), flush func()) {
+	defer flush()
+	for {
+		var ev transfer.Event
+		var ok bool
+		select {
+		case ev, ok = <-sub.C:
+		default:
+			flush()
+			ev, ok = <-sub.C
+		}
+		if !ok {
+			return
+		}
+		handle(ev)
+	}
 }
 
 // printBanner shows what is shared and where, before any log line.

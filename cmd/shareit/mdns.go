@@ -111,30 +111,7 @@ func hostLabel() string {
 	if err != nil {
 		name = ""
 	}
-	return cleanLabel(name)
-}
-
-func cleanLabel(name string) string {
-	name, _, _ = strings.Cut(name, ".")
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r == '-' || r == ' ' || r == '_':
-			if b.Len() > 0 {
-				b.WriteByte('-')
-			}
-		}
-	}
-	label := strings.TrimRight(b.String(), "-")
-	if len(label) > 63 {
-		label = strings.TrimRight(label[:63], "-")
-	}
-	if label == "" {
-		return "shareit"
-	}
-	return label
+	return fileserver.HostLabel(name)
 }
 
 // ifaceWith names the network interface that has ip, or "".

@@ -17,6 +17,8 @@ import (
 	"github.com/miekg/dns"
 	"golang.org/x/net/ipv4"
 	"golang.org/x/sys/unix"
+
+	"shareit/fileserver"
 )
 
 // The mDNS test runs shareit inside a network namespace it makes: a veth
@@ -113,7 +115,7 @@ func TestMDNS(t *testing.T) {
 	defer query.Close()
 	defer listen.Close()
 
-	host := cleanLabel(hostname(t))
+	host := fileserver.HostLabel(hostname(t))
 	p := startCmd(t, shareDir(t), exec.Command("ip", "netns", "exec", ns, bin, "--headless", "--mdns", "-p", "0"))
 	port := p.port()
 	_, urls := p.banner()

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"shareit/fileserver"
 )
 
 // reachSize is the size of reachDir's big.bin: far more than the socket
@@ -175,8 +177,8 @@ func TestCleanLabel(t *testing.T) {
 		{strings.Repeat("a", 70), strings.Repeat("a", 63)},
 	}
 	for _, tt := range tests {
-		if got := cleanLabel(tt.host); got != tt.want {
-			t.Errorf("cleanLabel(%q): got %q, want %q", tt.host, got, tt.want)
+		if got := fileserver.HostLabel(tt.host); got != tt.want {
+			t.Errorf("fileserver.HostLabel(%q): got %q, want %q", tt.host, got, tt.want)
 		}
 	}
 }

@@ -74,21 +74,7 @@ func (r *receiptSink) follow(tracker *transfer.Tracker) <-chan struct{} {
 				failed = err
 			}
 		}
-		for {
-			var ev transfer.Event
-			var ok bool
-			select {
-			case ev, ok = <-sub.C:
-			default:
-				if err := w.Flush(); err != nil && failed == nil {
-					failed = err
-					tracker.Notice(fmt.Sprintf("--receipt %s: %v", r.path, err))
-				}
-				ev, ok = <-sub.C
-			}
-			if !ok {
-				break
-			}
+		drain(sub, func(ev transfer.Event) {
 			switch ev.Kind {
 			case transfer.EventFinished, transfer.EventFailed, transfer.EventCancelled:
 				if rc, ok := transferReceipt(ev.Transfer); ok {
@@ -99,10 +85,12 @@ func (r *receiptSink) follow(tracker *transfer.Tracker) <-chan struct{} {
 					write(rc)
 				}
 			}
-		}
-		if err := w.Flush(); err != nil && failed == nil {
-			tracker.Notice(fmt.Sprintf("--receipt %s: %v", r.path, err))
-		}
+		}, func() {
+			if err := w.Flush(); err != nil && failed == nil {
+				failed = err
+				tracker.Notice(fmt.Sprintf("--receipt %s: %v", r.path, err))
+			}
+		})
 	}()
 	return done
 }
