@@ -40,6 +40,7 @@ type responseWriter struct {
 	user   string    // the authenticated user, for the log
 	file   int64     // size of the file sent; -1 when the body is not a file (placement.go)
 	mtime  time.Time // of the file sent, to see it rewritten mid-body (changed.go)
+	corked *conn     // the connection, while its small response is held back (ServeHTTP)
 }
 
 var (
@@ -99,6 +100,26 @@ func (w *responseWriter) begin() {
 		Offset:    offset,
 		Whole:     whole,
 	}, func() { rc.SetWriteDeadline(time.Now()) })
+	if w.corked != nil {
+		// Before the header is written: no flush here, just let the
+		// stream go uncorked.
+		w.corked.cork(false)
+		w.corked = nil
+	}
+}
+
+// uncork lets a corked response go: flushed in one push if it is complete
+// and measured (a body without a length yet, such as a redirect, is left to
+// net/http, which measures it when the handler returns).
+func (w *responseWriter) uncork() {
+	if w.corked == nil {
+		return
+	}
+	if w.Header().Get("Content-Length") != "" {
+		http.NewResponseController(w.ResponseWriter).Flush()
+	}
+	w.corked.cork(false)
+	w.corked = nil
 }
 
 func (w *responseWriter) Write(p []byte) (int, error) {
