@@ -28,9 +28,10 @@ type netState struct {
 	http *http.Server
 	errc chan error // a listener failed on its own
 
-	mu   sync.Mutex
-	addr string // host:port bound by Listen, reused by Start
-	ln   net.Listener
+	mu      sync.Mutex
+	addr    string // host:port bound by Listen, reused by Start
+	ln      net.Listener
+	running bool // Run has begun: Start serves a new listener itself
 }
 
 func (n *netState) init(s *Server) {
@@ -107,12 +108,17 @@ func (s *Server) Port() int {
 // transfers finish for up to the grace period, and closes what is left.
 func (s *Server) Run(ctx context.Context) error {
 	s.net.mu.Lock()
-	ln := s.net.ln
-	s.net.mu.Unlock()
-	if ln == nil {
+	if s.net.addr == "" {
+		s.net.mu.Unlock()
 		return errors.New("fileserver: Run before Listen")
 	}
-	go s.serve(ln)
+	// Stop may already have closed Listen's listener; Start serves the
+	// ones it opens once Run has begun.
+	s.net.running = true
+	if s.net.ln != nil {
+		go s.serve(s.net.ln)
+	}
+	s.net.mu.Unlock()
 	select {
 	case err := <-s.net.errc:
 		s.net.http.Close()
@@ -176,7 +182,9 @@ func (s *Server) Start() error {
 	}
 	s.net.ln = s.wrapListener(ln) // framing check or TLS (tls.go)
 	s.net.http.SetKeepAlivesEnabled(true)
-	go s.serve(s.net.ln)
+	if s.net.running {
+		go s.serve(s.net.ln)
+	}
 	return nil
 }
 
