@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 	"unicode/utf8"
 
 	"shareit/transfer"
@@ -102,7 +101,7 @@ func (s *Server) serveArchive(w *responseWriter, r *http.Request, root *folder, 
 	}
 	w.track(transfer.Info{
 		Kind:      transfer.Archive,
-		Client:    clientIP(r.RemoteAddr),
+		Client:    w.client,
 		Path:      r.URL.Path + "?" + kind.query,
 		UserAgent: r.UserAgent(),
 		Size:      size,
@@ -125,13 +124,6 @@ func (s *Server) serveArchive(w *responseWriter, r *http.Request, root *folder, 
 		w.fail(err)
 		panic(http.ErrAbortHandler)
 	}
-}
-
-// track makes the body a transfer of its own kind, before WriteHeader
-// (which would otherwise track it as a download).
-func (w *responseWriter) track(info transfer.Info) {
-	rc := http.NewResponseController(w.ResponseWriter)
-	w.part = w.s.tracker.Begin(info, func() { rc.SetWriteDeadline(time.Now()) })
 }
 
 func (s *Server) writeZip(zw *zipWriter, root *folder, entries []archiveEntry) error {

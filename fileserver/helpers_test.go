@@ -208,7 +208,13 @@ func checkPattern(r io.Reader, n int64) (got int64, ok bool, err error) {
 // read.
 func httpDo(t testing.TB, method, url string, header http.Header) (*http.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
+	return send(t, method, url, nil, header)
+}
+
+// send is httpDo with a request body.
+func send(t testing.TB, method, url string, body io.Reader, header http.Header) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,11 +226,11 @@ func httpDo(t testing.TB, method, url string, header http.Header) (*http.Respons
 		t.Fatalf("%s %s: %v", method, url, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatalf("%s %s: reading body: %v", method, url, err)
+		t.Fatalf("%s %s: reading the answer: %v", method, url, err)
 	}
-	return resp, body
+	return resp, b
 }
 
 var testClient = &http.Client{

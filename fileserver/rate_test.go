@@ -1,15 +1,12 @@
 package fileserver_test
 
 import (
-	"bufio"
 	"bytes"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -243,42 +240,19 @@ func helperRate() int64 {
 // the cap allows. The server runs under strace, as in
 // TestSendfileSurvivesTracking.
 func TestRateKeepsSendfile(t *testing.T) {
-	strace, err := exec.LookPath("strace")
-	if err != nil {
-		t.Fatal("strace is needed for this test (make test installs it)")
-	}
 	const size = 16 << 20
 	const bps = 8_000_000 // burst 2 MB
 	burst := transfer.NewLimiter(bps).Burst()
 	root := t.TempDir()
 	writeRandom(t, filepath.Join(root, "big.bin"), size)
-	trace := filepath.Join(t.TempDir(), "strace.out")
-
-	cmd := exec.Command(strace, "-f", "-qq", "-e", "trace=sendfile", "-o", trace,
-		os.Args[0], "-test.run=^TestSendfileHelper$", "-test.count=1")
-	cmd.Env = append(os.Environ(), sendfileHelperEnv+"="+root, sendfileRateEnv+"="+strconv.Itoa(bps))
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Wait()
-	defer stdin.Close()
-	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() || !strings.HasPrefix(lines.Text(), "addr ") {
-		t.Fatalf("helper did not report its address: %q", lines.Text())
-	}
-	go io.Copy(io.Discard, stdout) // the helper's progress lines
+	srv := startTraced(t, root, sendfileRateEnv+"="+strconv.Itoa(bps))
+	go func() { // the helper's progress lines
+		for srv.lines.Scan() {
+		}
+	}()
 
 	start := time.Now()
-	resp, err := http.Get("http://" + strings.TrimPrefix(lines.Text(), "addr ") + "/big.bin")
+	resp, err := http.Get("http://" + srv.addr + "/big.bin")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,24 +262,12 @@ func TestRateKeepsSendfile(t *testing.T) {
 	if err != nil || received != size {
 		t.Fatalf("client received %d bytes (err %v), want %d", received, err, size)
 	}
-	stdin.Close()
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("helper: %v", err)
-	}
-
-	data, err := os.ReadFile(trace)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var calls int
-	var moved, largest int64
-	for _, m := range sendfileLine.FindAllStringSubmatch(string(data), -1) {
-		n, _ := strconv.ParseInt(m[1], 10, 64)
-		calls++
-		moved += n
+	calls := srv.stop(t)
+	moved, largest := sum(calls), int64(0)
+	for _, n := range calls {
 		largest = max(largest, n)
 	}
-	t.Logf("%d sendfile calls moved %d of %d bytes, at most %d at once, in %v", calls, moved, size, largest, elapsed)
+	t.Logf("%d sendfile calls moved %d of %d bytes, at most %d at once, in %v", len(calls), moved, size, largest, elapsed)
 	if moved < size-512 {
 		t.Errorf("sendfile moved %d bytes, want at least %d: the cap lost sendfile", moved, size-512)
 	}

@@ -63,37 +63,11 @@ func TestSendfileHelper(t *testing.T) {
 // TestSendfileSurvivesTracking downloads a 64 MiB file through the tracked
 // write path while strace counts the server's sendfile calls.
 func TestSendfileSurvivesTracking(t *testing.T) {
-	strace, err := exec.LookPath("strace")
-	if err != nil {
-		t.Fatal("strace is needed for this test (make test installs it)")
-	}
 	const size = 64 << 20
 	root := t.TempDir()
 	writeRandom(t, filepath.Join(root, "big.bin"), size)
-	trace := filepath.Join(t.TempDir(), "strace.out")
-
-	cmd := exec.Command(strace, "-f", "-qq", "-e", "trace=sendfile", "-o", trace,
-		os.Args[0], "-test.run=^TestSendfileHelper$", "-test.count=1")
-	cmd.Env = append(os.Environ(), sendfileHelperEnv+"="+root)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Wait()
-	defer stdin.Close()
-	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() || !strings.HasPrefix(lines.Text(), "addr ") {
-		t.Fatalf("helper did not report its address: %q", lines.Text())
-	}
-	addr := strings.TrimPrefix(lines.Text(), "addr ")
+	srv := startTraced(t, root)
+	addr, lines := srv.addr, srv.lines
 
 	resp, err := http.Get("http://" + addr + "/big.bin")
 	if err != nil {
@@ -130,14 +104,10 @@ func TestSendfileSurvivesTracking(t *testing.T) {
 	if len(progress) > 0 && progress[len(progress)-1] > size {
 		t.Errorf("progress reached %d, beyond the size %d", progress[len(progress)-1], size)
 	}
-	stdin.Close()
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("helper: %v", err)
-	}
-
-	calls, bytes := countSendfile(t, trace)
-	t.Logf("%d sendfile calls moved %d of %d bytes", calls, bytes, size)
-	if calls == 0 {
+	calls := srv.stop(t)
+	bytes := sum(calls)
+	t.Logf("%d sendfile calls moved %d of %d bytes", len(calls), bytes, size)
+	if len(calls) == 0 {
 		t.Fatal("no sendfile call: the tracked writer lost sendfile")
 	}
 	// net/http copies the first 512 bytes itself (to sniff); the rest must
@@ -149,19 +119,72 @@ func TestSendfileSurvivesTracking(t *testing.T) {
 
 var sendfileLine = regexp.MustCompile(`sendfile(?:64)?\(.*\)\s+=\s+(\d+)`)
 
-// countSendfile reads strace's output: calls made, and bytes they moved.
-func countSendfile(t *testing.T, path string) (calls int, bytes int64) {
+// tracedServer is TestSendfileHelper's server running under strace, which
+// records its sendfile calls.
+type tracedServer struct {
+	addr  string         // host:port it serves on
+	lines *bufio.Scanner // its event lines, after the address
+	trace string         // strace's output
+	cmd   *exec.Cmd
+	stdin io.WriteCloser // closing it stops the server
+}
+
+// startTraced starts the helper serving root under strace, with env added
+// to its environment, and waits for its address.
+func startTraced(t *testing.T, root string, env ...string) *tracedServer {
 	t.Helper()
-	data, err := os.ReadFile(path)
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Fatal("strace is needed for this test (make test installs it)")
+	}
+	s := &tracedServer{trace: filepath.Join(t.TempDir(), "strace.out")}
+	s.cmd = exec.Command(strace, "-f", "-qq", "-e", "trace=sendfile", "-o", s.trace,
+		os.Args[0], "-test.run=^TestSendfileHelper$", "-test.count=1")
+	s.cmd.Env = append(append(os.Environ(), sendfileHelperEnv+"="+root), env...)
+	s.cmd.Stderr = os.Stderr
+	if s.stdin, err = s.cmd.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := s.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.stdin.Close(); s.cmd.Wait() })
+	s.lines = bufio.NewScanner(stdout)
+	if !s.lines.Scan() || !strings.HasPrefix(s.lines.Text(), "addr ") {
+		t.Fatalf("helper did not report its address: %q", s.lines.Text())
+	}
+	s.addr = strings.TrimPrefix(s.lines.Text(), "addr ")
+	return s
+}
+
+// stop ends the server and returns what each sendfile call moved.
+func (s *tracedServer) stop(t *testing.T) []int64 {
+	t.Helper()
+	s.stdin.Close()
+	if err := s.cmd.Wait(); err != nil {
+		t.Fatalf("helper: %v", err)
+	}
+	data, err := os.ReadFile(s.trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls []int64
 	for _, m := range sendfileLine.FindAllStringSubmatch(string(data), -1) {
 		n, _ := strconv.ParseInt(m[1], 10, 64)
-		calls++
-		bytes += n
+		calls = append(calls, n)
 	}
-	return calls, bytes
+	return calls
+}
+
+func sum(ns []int64) (total int64) {
+	for _, n := range ns {
+		total += n
+	}
+	return total
 }
 
 // writeRandom creates a file of n random bytes.

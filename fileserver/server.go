@@ -238,7 +238,7 @@ func (s *Server) serveFile(w *responseWriter, r *http.Request, f *os.File, fi os
 			return
 		}
 		// The wait may have outlasted the deadline newResponseWriter set.
-		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.Stall))
+		w.rc.SetWriteDeadline(time.Now().Add(s.cfg.Stall))
 	}
 	w.file = fi.Size() // whether it was taken whole (placement.go)
 	w.mtime = fi.ModTime()
@@ -279,13 +279,9 @@ func redirect(w http.ResponseWriter, r *http.Request, to string) {
 // logRequest publishes the request's log line once the response is done.
 func (s *Server) logRequest(w *responseWriter, r *http.Request, start time.Time) {
 	w.done()
-	client := clientIP(r.RemoteAddr)
-	if w.part == nil {
-		s.tracker.Count(client, w.bytes)
-	}
 	s.tracker.Log(&transfer.LogLine{
 		Time:      start,
-		Client:    client,
+		Client:    w.client,
 		User:      w.user,
 		Method:    r.Method,
 		URI:       r.RequestURI,

@@ -70,7 +70,7 @@ func (s *Server) serveUpload(w *responseWriter, r *http.Request) {
 	body := &uploadBody{
 		r:     r.Body,
 		ctx:   r.Context(),
-		rc:    http.NewResponseController(w.ResponseWriter),
+		rc:    w.rc,
 		max:   s.cfg.MaxUpload,
 		stall: s.cfg.Stall,
 		conn:  connOf(r), // hangup.go

@@ -40,26 +40,6 @@ func multipartBody(t *testing.T, parts ...part) (body []byte, contentType string
 	return b.Bytes(), mw.FormDataContentType()
 }
 
-// send does a request with a body and returns the response with its body.
-func send(t *testing.T, method, url string, body io.Reader, header http.Header) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, body)
-	must(t, err)
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	resp, err := testClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("%s %s: reading the answer: %v", method, url, err)
-	}
-	return resp, b
-}
-
 func postFiles(t *testing.T, url string, header http.Header, parts ...part) (*http.Response, []byte) {
 	t.Helper()
 	body, ctype := multipartBody(t, parts...)

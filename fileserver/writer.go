@@ -31,6 +31,8 @@ type responseWriter struct {
 	http.ResponseWriter
 	rf     io.ReaderFrom // the connection's ReadFrom: sendfile for files
 	r      *http.Request
+	client string // the client's IP address, once per request
+	rc     *http.ResponseController
 	s      *Server
 	status int
 	bytes  int64
@@ -52,10 +54,11 @@ var (
 
 func newResponseWriter(w http.ResponseWriter, r *http.Request, s *Server) *responseWriter {
 	rf, _ := w.(io.ReaderFrom)
+	rc := http.NewResponseController(w)
 	// Every response gets a write deadline, renewed per chunk for tracked
 	// bodies, so a client that stops reading cannot hold a goroutine forever.
-	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.Stall))
-	return &responseWriter{ResponseWriter: w, rf: rf, r: r, s: s, chunk: minChunk * 4, file: -1}
+	rc.SetWriteDeadline(time.Now().Add(s.cfg.Stall))
+	return &responseWriter{ResponseWriter: w, rf: rf, r: r, client: clientIP(r.RemoteAddr), rc: rc, s: s, chunk: minChunk * 4, file: -1}
 }
 
 // Unwrap lets http.ResponseController reach the connection.
@@ -88,21 +91,26 @@ func (w *responseWriter) begin() {
 	if err != nil || size < minTracked {
 		return
 	}
-	rc := http.NewResponseController(w.ResponseWriter)
 	offset, whole := w.placement()
-	w.part = w.s.tracker.Begin(transfer.Info{
+	w.track(transfer.Info{
 		Kind:      transfer.Download,
-		Client:    clientIP(w.r.RemoteAddr),
+		Client:    w.client,
 		Path:      w.r.URL.Path,
 		UserAgent: w.r.UserAgent(),
 		Size:      size,
 		Partial:   w.status == http.StatusPartialContent,
 		Offset:    offset,
 		Whole:     whole,
-	}, func() { rc.SetWriteDeadline(time.Now()) })
+	})
+}
+
+// track makes the body a transfer. Archives call it themselves, before
+// WriteHeader, to be tracked as their own kind. A cancel cuts the write in
+// progress through the deadline. A tracked body is big: it goes uncorked,
+// and before its header is written, so there is nothing to flush.
+func (w *responseWriter) track(info transfer.Info) {
+	w.part = w.s.tracker.Begin(info, func() { w.rc.SetWriteDeadline(time.Now()) })
 	if w.corked != nil {
-		// Before the header is written: no flush here, just let the
-		// stream go uncorked.
 		w.corked.cork(false)
 		w.corked = nil
 	}
@@ -116,7 +124,7 @@ func (w *responseWriter) uncork() {
 		return
 	}
 	if w.Header().Get("Content-Length") != "" {
-		http.NewResponseController(w.ResponseWriter).Flush()
+		w.rc.Flush()
 	}
 	w.corked.cork(false)
 	w.corked = nil
@@ -214,7 +222,7 @@ func (w *responseWriter) next() error {
 			return err
 		}
 	}
-	return http.NewResponseController(w.ResponseWriter).SetWriteDeadline(time.Now().Add(w.s.cfg.Stall))
+	return w.rc.SetWriteDeadline(time.Now().Add(w.s.cfg.Stall))
 }
 
 // adapt sizes the next chunk to about chunkTime at the speed just seen.

@@ -196,18 +196,12 @@ func ParseRate(s string) (int64, error) {
 	if in == "0" || strings.EqualFold(in, "off") {
 		return 0, nil
 	}
-	v := strings.TrimSuffix(in, "/s")
-	i := strings.IndexFunc(v, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
-	if i <= 0 {
-		return 0, errors.New("want a number and a unit, such as 2MB/s, 500KB/s or 1.5MiB/s")
-	}
-	num, unit := v[:i], strings.TrimSpace(v[i:])
-	f, err := strconv.ParseFloat(num, 64)
-	if err != nil {
-		return 0, errors.New("want a number and a unit, such as 2MB/s, 500KB/s or 1.5MiB/s")
-	}
-	mul, ok := rateUnits[unit]
+	f, unit, ok := splitQuantity(strings.TrimSuffix(in, "/s"))
 	if !ok {
+		return 0, errors.New("want a number and a unit, such as 2MB/s, 500KB/s or 1.5MiB/s")
+	}
+	mul, known := rateUnits[unit]
+	if !known {
 		return 0, errors.New("unknown unit " + strconv.Quote(unit) + ": want B, KB, MB, GB, KiB, MiB or GiB")
 	}
 	bps := math.Round(f * mul)

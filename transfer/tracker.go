@@ -187,17 +187,6 @@ func (t *Tracker) Begin(info Info, abort func()) *Part {
 	return p
 }
 
-// Count adds bytes moved outside any tracked part (small bodies, listings)
-// to the client's total.
-func (t *Tracker) Count(clientAddr string, n int64) {
-	if n <= 0 {
-		return
-	}
-	t.mu.Lock()
-	c := t.client(clientAddr, time.Now())
-	t.mu.Unlock()
-	c.bytes.Add(n)
-}
 
 // client returns the client at addr, adding it. t.mu must be held.
 func (t *Tracker) client(addr string, now time.Time) *client {
@@ -283,9 +272,14 @@ func (t *Tracker) Snapshot() *Progress {
 	return t.frame(time.Now())
 }
 
-// Log publishes one request's log line.
+// Log publishes one request's log line. The bytes of a body no transfer
+// carried (l.Transfer == 0: small files, listings) count to the client's
+// total here, under the same lock: it is once per request.
 func (t *Tracker) Log(l *LogLine) {
 	t.mu.Lock()
+	if l.Transfer == 0 && l.Bytes > 0 {
+		t.client(l.Client, time.Now()).bytes.Add(l.Bytes)
+	}
 	t.publish(Event{Kind: EventLog, Log: l})
 	t.mu.Unlock()
 }

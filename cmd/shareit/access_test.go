@@ -24,22 +24,7 @@ import (
 // runEnv is runOnce with env added to shareit's environment.
 func runEnv(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		t.Fatalf("shareit %s: still running after %v (stdout %q, stderr %q)", strings.Join(args, " "), waitFor,
-			stdout.String(), stderr.String())
-	}
-	if _, ok := err.(*exec.ExitError); err != nil && !ok {
-		t.Fatalf("shareit %s: %v", strings.Join(args, " "), err)
-	}
-	return result{stdout.String(), stderr.String(), cmd.ProcessState.ExitCode()}
+	return runWith(t, dir, func(cmd *exec.Cmd) { cmd.Env = append(os.Environ(), env...) }, args...)
 }
 
 // startEnv is start with env added to shareit's environment.

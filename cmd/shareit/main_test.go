@@ -269,13 +269,22 @@ type result struct {
 // runOnce runs shareit to its end; as an unprivileged user when asUser.
 func runOnce(t *testing.T, dir string, asUser bool, args ...string) result {
 	t.Helper()
+	return runWith(t, dir, func(cmd *exec.Cmd) {
+		if asUser && os.Geteuid() == 0 {
+			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		}
+	}, args...)
+}
+
+// runWith runs shareit in dir to its end, after setup has adjusted the
+// command, and fails the test if it does not end within waitFor.
+func runWith(t *testing.T, dir string, setup func(*exec.Cmd), args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
-	if asUser && os.Geteuid() == 0 {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	}
+	setup(cmd)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

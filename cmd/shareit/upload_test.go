@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"shareit/transfer"
 )
 
 func TestParseSize(t *testing.T) {
@@ -36,12 +38,12 @@ func TestParseSize(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
-			got, err := parseSize(tc.in)
+			got, err := transfer.ParseSize(tc.in)
 			switch {
 			case tc.err == "" && (err != nil || got != tc.want):
-				t.Errorf("parseSize(%q): got %d, %v; want %d", tc.in, got, err, tc.want)
+				t.Errorf("transfer.ParseSize(%q): got %d, %v; want %d", tc.in, got, err, tc.want)
 			case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
-				t.Errorf("parseSize(%q): got %d, %v; want an error saying %q", tc.in, got, err, tc.err)
+				t.Errorf("transfer.ParseSize(%q): got %d, %v; want an error saying %q", tc.in, got, err, tc.err)
 			}
 		})
 	}
