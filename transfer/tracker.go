@@ -187,7 +187,6 @@ func (t *Tracker) Begin(info Info, abort func()) *Part {
 	return p
 }
 
-
 // client returns the client at addr, adding it. t.mu must be held.
 func (t *Tracker) client(addr string, now time.Time) *client {
 	c := t.clients[addr]
