@@ -23,7 +23,8 @@ type header struct {
 	listening bool
 	paused    bool
 	uptime    time.Duration
-	rate      int64 // per-client cap in bytes per second, 0 = none
+	rate      int64    // per-client cap in bytes per second, 0 = none
+	notes     []string // features that are on (Options.Notes)
 
 	active  int     // transfers running
 	clients int     // client addresses seen
@@ -92,6 +93,9 @@ func (h header) View() string {
 	}
 	if h.rate > 0 {
 		totals = append(totals, "cap "+transfer.FormatRate(h.rate)+" per client")
+	}
+	for _, n := range h.notes {
+		totals = append(totals, transfer.Printable(n))
 	}
 	line2 := st.Header.Muted.Render(strings.Join(totals, " · "))
 	if h.fingerprint == "" {

@@ -26,6 +26,9 @@ type Options struct {
 	Started time.Time
 	// Now is the clock; nil means time.Now. Tests pin it.
 	Now func() time.Time
+	// Notes are what is on besides the defaults, for the header ("password",
+	// "ends after 5 downloads", "ends at 14:20"); each is shown as given.
+	Notes []string
 	// Fingerprint is the SHA-256 fingerprint of the server's TLS
 	// certificate, shown in the header so people can check it; "" for HTTP.
 	Fingerprint string
@@ -145,7 +148,7 @@ func New(ctrl Controller, events <-chan transfer.Event, opts Options) Model {
 		styles:    &st,
 		keys:      keys,
 		help:      help.New(),
-		header:    header{st: &st, version: opts.Version, fingerprint: opts.Fingerprint},
+		header:    header{st: &st, version: opts.Version, fingerprint: opts.Fingerprint, notes: opts.Notes},
 		urls:      newURLsView(&st, keys),
 		transfers: newTransfersView(&st, keys),
 		clients:   newClientsView(&st, keys),

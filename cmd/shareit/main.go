@@ -105,7 +105,7 @@ func run(args []string) error {
 	} else {
 		g.Go(func() error {
 			defer cancel() // quitting the TUI stops the server
-			return runTUI(ctx, srv, tracker, note)
+			return runTUI(ctx, srv, tracker, o, note)
 		})
 	}
 	err = g.Wait()

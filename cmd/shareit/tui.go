@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -46,7 +48,7 @@ func (c controller) URLs() []tui.URL {
 
 // runTUI runs the live view until the user quits or ctx is done. When the
 // user quits, running transfers are cut at once: they were asked about.
-func runTUI(ctx context.Context, srv *fileserver.Server, tracker *transfer.Tracker, note string) error {
+func runTUI(ctx context.Context, srv *fileserver.Server, tracker *transfer.Tracker, o *options, note string) error {
 	sub := tracker.Subscribe()
 	defer sub.Close()
 	if note != "" {
@@ -55,7 +57,7 @@ func runTUI(ctx context.Context, srv *fileserver.Server, tracker *transfer.Track
 	if fp := srv.Fingerprint(); fp != "" {
 		tracker.Notice("TLS fingerprint (SHA-256): " + fp)
 	}
-	m := tui.New(controller{srv, tracker}, sub.C, tui.Options{Version: version, Fingerprint: srv.Fingerprint()})
+	m := tui.New(controller{srv, tracker}, sub.C, tui.Options{Version: version, Fingerprint: srv.Fingerprint(), Notes: headerNotes(o, time.Now())})
 	final, err := tea.NewProgram(m, tea.WithContext(ctx)).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // a signal: main shuts down gracefully
@@ -67,4 +69,23 @@ func runTUI(ctx context.Context, srv *fileserver.Server, tracker *transfer.Track
 		srv.Close()
 	}
 	return nil
+}
+
+// headerNotes names the features that are on, for the TUI's header; the
+// rate cap, TLS and mDNS show there and in the URL panel already.
+func headerNotes(o *options, now time.Time) []string {
+	var notes []string
+	if o.access.auth != "" {
+		notes = append(notes, "password")
+	}
+	if n := o.reach.maxDownloads; n > 0 {
+		notes = append(notes, fmt.Sprintf("ends after %d downloads", n))
+	}
+	if d := o.reach.timeout; d > 0 {
+		notes = append(notes, "ends at "+now.Add(d).Format("15:04:05"))
+	}
+	if o.reach.receipt != "" {
+		notes = append(notes, "receipts to "+o.reach.receipt)
+	}
+	return notes
 }
