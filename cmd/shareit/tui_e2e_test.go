@@ -1,15 +1,18 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -207,27 +210,69 @@ func queued(t *testing.T, port int) int64 {
 	return n
 }
 
-// drainFor bounds the wait for a paused download to settle. curl
-// --limit-rate 1M takes in what was in flight at its own average rate, and
-// the socket buffers may hold tens of megabytes (tcp_rmem's maximum, often
-// 32 MiB, plus tcp_wmem's): tens of seconds at 1 MiB/s.
+// pacedDownload fetches url with Go's client, reading about 1 MiB/s, and
+// counts every byte taken from the connection. Unlike curl --limit-rate,
+// which can hold received bytes unwritten, nothing it has received is out
+// of sight: what the server sent is this count plus the kernel's queues
+// (and at most the transport's 4 KiB read buffer, drained by the next read).
+type pacedDownload struct {
+	n    atomic.Int64
+	done chan error
+}
+
+func startPacedDownload(t *testing.T, url string) *pacedDownload {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &pacedDownload{done: make(chan error, 1)}
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			d.done <- err
+			return
+		}
+		defer resp.Body.Close()
+		buf := make([]byte, 16<<10)
+		tick := time.NewTicker(16 * time.Millisecond) // 16 KiB a tick: ~1 MiB/s
+		defer tick.Stop()
+		for {
+			n, err := resp.Body.Read(buf)
+			d.n.Add(int64(n))
+			if err != nil {
+				d.done <- err
+				return
+			}
+			<-tick.C
+		}
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-d.done
+	})
+	return d
+}
+
+// drainFor bounds the wait for a paused download to settle: the reader
+// takes in what was in flight at its own pace, and the socket buffers may
+// hold megabytes (tcp_rmem's and tcp_wmem's maxima): seconds at 1 MiB/s.
 const drainFor = 60 * time.Second
 
-// waitStill waits until path has not grown for quiet while nothing is on
-// its way to it, and returns its size. Both are needed: curl --limit-rate
-// reads in bursts seconds apart, so a file can sit still while megabytes
-// wait in the socket buffers.
-func waitStill(t *testing.T, what, path string, port int, quiet time.Duration) int64 {
+// waitStill waits until d has not grown for quiet while nothing is on its
+// way to it, and returns its count.
+func waitStill(t *testing.T, what string, d *pacedDownload, port int, quiet time.Duration) int64 {
 	t.Helper()
 	start := time.Now()
-	last, since := fileSize(path), time.Now()
+	last, since := d.n.Load(), time.Now()
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for ; time.Since(since) < quiet; <-tick.C {
 		if time.Since(start) > drainFor {
 			t.Fatalf("gave up after %v waiting for %s: at %d bytes, %d more queued", drainFor, what, last, queued(t, port))
 		}
-		if n := fileSize(path); n != last || queued(t, port) != 0 {
+		if n := d.n.Load(); n != last || queued(t, port) != 0 {
 			last, since = n, time.Now()
 		}
 	}
@@ -236,7 +281,7 @@ func waitStill(t *testing.T, what, path string, port int, quiet time.Duration) i
 }
 
 func TestTUIEndToEnd(t *testing.T) {
-	tuiNeed(t, "tmux", "curl")
+	tuiNeed(t, "tmux")
 	const bigName = "big.bin"
 	const size = 64 << 20
 	share := t.TempDir()
@@ -262,26 +307,18 @@ func TestTUIEndToEnd(t *testing.T) {
 	base := "http://127.0.0.1:" + m[1] + "/"
 
 	// A slow download shows as a row with its name and a percent.
-	out := filepath.Join(t.TempDir(), "out.bin")
-	curl := exec.Command("curl", "--limit-rate", "1M", "-s", "-o", out, base+bigName)
-	if err := curl.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		curl.Process.Kill()
-		curl.Wait()
-	})
-	t.Cleanup(s.logScreenOnFailure) // before curl is killed
+	dl := startPacedDownload(t, base+bigName)
+	t.Cleanup(s.logScreenOnFailure) // before the download is cancelled
 	s.waitScreen("the download's row", regexp.MustCompile(regexp.QuoteMeta(bigName)+`.*\b\d{1,3}%`))
-	eventually(t, "the download to start", func() bool { return fileSize(out) > 0 })
+	eventually(t, "the download to start", func() bool { return dl.n.Load() > 0 })
 
 	// p pauses: bytes stop, once what was in flight has arrived.
 	s.keys("p")
 	s.waitScreen("the header to say paused", regexp.MustCompile(`● paused`))
-	still := waitStill(t, "the download to stop growing", out, port, 2*time.Second)
+	still := waitStill(t, "the download to stop growing", dl, port, 2*time.Second)
 	tick := time.NewTicker(50 * time.Millisecond)
 	for end := time.Now().Add(2 * time.Second); time.Now().Before(end); <-tick.C {
-		if n, q := fileSize(out), queued(t, port); n != still || q != 0 {
+		if n, q := dl.n.Load(), queued(t, port); n != still || q != 0 {
 			t.Fatalf("paused: the download grew from %d to %d bytes, %d more on their way", still, n, q)
 		}
 	}
@@ -293,7 +330,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	// p again resumes the same download.
 	s.keys("p")
 	s.waitScreen("the header to say serving", regexp.MustCompile(`● serving`))
-	eventually(t, "the download to grow again", func() bool { return fileSize(out) > still })
+	eventually(t, "the download to grow again", func() bool { return dl.n.Load() > still })
 
 	// d serves another folder.
 	s.keys("d")
