@@ -100,6 +100,15 @@ func formatDuration(d time.Duration) string {
 	}
 }
 
+// formatETA is formatDuration for the transfers' ETA column: anything
+// beyond "99d23h" (a stalled client's guess) is "--", so it fits etaW.
+func formatETA(d time.Duration) string {
+	if d >= 100*24*time.Hour {
+		return "--"
+	}
+	return formatDuration(d)
+}
+
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func pad2(n int64) string {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -79,6 +80,18 @@ func TestFormatDuration(t *testing.T) {
 		if got := formatDuration(tt.d); got != tt.want {
 			t.Errorf("formatDuration(%s): got %q, want %q", tt.d, got, tt.want)
 		}
+	}
+}
+
+func TestFormatETAFitsItsColumn(t *testing.T) {
+	for _, d := range []time.Duration{-1, 0, 59 * time.Second, 99*24*time.Hour + 23*time.Hour + 59*time.Minute,
+		100 * 24 * time.Hour, 800 * 24 * time.Hour, time.Duration(math.MaxInt64)} {
+		if got := formatETA(d); len(got) > etaW {
+			t.Errorf("formatETA(%s) = %q: wider than the ETA column (%d)", d, got, etaW)
+		}
+	}
+	if got := formatETA(800 * 24 * time.Hour); got != "--" {
+		t.Errorf("formatETA(800 days): got %q, want --", got)
 	}
 }
 

@@ -352,7 +352,7 @@ func (t transfersView) rowView(r transferRow, c transferCols) string {
 	b.WriteString(padLeft(formatProgress(r.Bytes, r.Size), c.bytes))
 	b.WriteByte(' ')
 
-	speed, eta := formatSpeed(r.Speed), formatDuration(r.ETA())
+	speed, eta := formatSpeed(r.Speed), formatETA(r.ETA())
 	speedStyle, etaStyle := st.Row.Plain, st.Row.Muted
 	switch {
 	case r.State == transfer.Finished:
