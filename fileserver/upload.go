@@ -176,8 +176,7 @@ func (s *Server) upload(r *http.Request, body *uploadBody) ([]saved, error) {
 		if _, err := dir.Lstat(name); err == nil {
 			return nil, &os.LinkError{Op: "put", Old: name, New: name, Err: fs.ErrExist}
 		}
-		begin(name)
-		got, n, err := s.receive(dir, name, body, false)
+		got, n, err := s.receive(dir, name, body, false, func() { begin(name) })
 		if err != nil {
 			return nil, err
 		}
@@ -207,10 +206,12 @@ func (s *Server) upload(r *http.Request, body *uploadBody) ([]saved, error) {
 		if msg != "" {
 			return nil, refuse(http.StatusBadRequest, msg)
 		}
-		if body.part == nil {
-			begin(name)
+		started := func() {
+			if body.part == nil {
+				begin(name)
+			}
 		}
-		got, n, err := s.receive(dir, name, part, true)
+		got, n, err := s.receive(dir, name, part, true, started)
 		if err != nil {
 			return nil, err
 		}
@@ -280,12 +281,14 @@ func (s *Server) uploadName(raw string) (name, msg string) {
 
 // receive streams r into a hidden temporary file in dir, syncs it, and
 // links it as name or, when rename, the first of "name (1).ext",
-// "name (2).ext"… that is free. It returns the name used and the size.
-func (s *Server) receive(dir *os.Root, name string, r io.Reader, rename bool) (string, int64, error) {
+// "name (2).ext"… that is free. It calls started once the
+// temporary file exists, and returns the name used and the size.
+func (s *Server) receive(dir *os.Root, name string, r io.Reader, rename bool, started func()) (string, int64, error) {
 	tmp, f, err := createTemp(dir)
 	if err != nil {
 		return "", 0, err
 	}
+	started()             // the transfer shows once there is somewhere to write it
 	defer dir.Remove(tmp) // once linked, the file lives on under its name
 	n, err := copyBody(f, r)
 	if err == nil {
