@@ -2,7 +2,9 @@ package fileserver
 
 import (
 	"container/list"
+	"net/http"
 	"os"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -13,8 +15,8 @@ import (
 // the body. fileCache keeps the bodies of small files that have settled,
 // keyed by everything that changes when a file does — device, inode, size,
 // modification and change times (ctime cannot be set by users) — so a
-// request still opens and fstats the file through os.Root, and a changed
-// file is simply a different key.
+// request still stats the file through os.Root, and a changed file is
+// simply a different key. A hit needs no open (server.go serveCached).
 type fileCache struct {
 	mu    sync.Mutex
 	items map[fileID]*list.Element // of *cachedFile, most recent first
@@ -36,41 +38,66 @@ type fileID struct {
 	mtime, ctime int64
 }
 
+// cachedFile is a small file's body and the header values that depend
+// only on it, made once: a plain GET sends them as they are (serve.go).
 type cachedFile struct {
-	id   fileID
-	body []byte
+	id      fileID
+	body    []byte
+	sniffed string   // the Content-Type its first bytes suggest
+	length  []string // Content-Length
+	etag    []string
+	lastMod []string // Last-Modified
+}
+
+func newCachedFile(id fileID, body []byte, fi os.FileInfo) *cachedFile {
+	return &cachedFile{
+		id:      id,
+		body:    body,
+		sniffed: http.DetectContentType(body[:min(len(body), 512)]),
+		length:  []string{strconv.Itoa(len(body))},
+		etag:    []string{etag(fi)},
+		lastMod: []string{fi.ModTime().UTC().Format(http.TimeFormat)},
+	}
 }
 
 func newFileCache() *fileCache {
 	return &fileCache{items: make(map[fileID]*list.Element), lru: list.New(), settle: 2 * time.Second}
 }
 
-// body returns the contents of f, described by fi, from the cache or read
-// now; nil when f is not a small settled regular file (serve it from disk).
-func (c *fileCache) body(f *os.File, fi os.FileInfo) []byte {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok || fi.Size() > maxCachedFile || !fi.Mode().IsRegular() {
+// cached returns the file fi describes if the cache holds it, nil if not.
+func (c *fileCache) cached(fi os.FileInfo) *cachedFile {
+	id, ok := cacheID(fi)
+	if !ok {
 		return nil
 	}
-	id := fileID{st.Dev, st.Ino, st.Size, st.Mtim.Nano(), st.Ctim.Nano()}
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if el := c.items[id]; el != nil {
 		c.lru.MoveToFront(el)
-		c.mu.Unlock()
-		return el.Value.(*cachedFile).body
+		return el.Value.(*cachedFile)
 	}
-	c.mu.Unlock()
-	if time.Since(time.Unix(0, id.ctime)) < c.settle {
+	return nil
+}
+
+// load returns f, described by fi, from the cache or read now; nil when f
+// is not a small settled regular file (serve it from disk).
+func (c *fileCache) load(f *os.File, fi os.FileInfo) *cachedFile {
+	if cf := c.cached(fi); cf != nil {
+		return cf
+	}
+	id, ok := cacheID(fi)
+	if !ok || time.Since(time.Unix(0, id.ctime)) < c.settle {
 		return nil
 	}
 	b := make([]byte, id.size)
 	if n, _ := f.ReadAt(b, 0); n != len(b) {
 		return nil
 	}
+	cf := newCachedFile(id, b, fi)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.items[id] == nil {
-		c.items[id] = c.lru.PushFront(&cachedFile{id, b})
+		c.items[id] = c.lru.PushFront(cf)
 		c.bytes += int64(len(b))
 		for c.bytes > maxCacheBytes {
 			old := c.lru.Remove(c.lru.Back()).(*cachedFile)
@@ -78,5 +105,14 @@ func (c *fileCache) body(f *os.File, fi os.FileInfo) []byte {
 			c.bytes -= int64(len(old.body))
 		}
 	}
-	return b
+	return cf
+}
+
+// cacheID is the key of a small regular file; false for anything else.
+func cacheID(fi os.FileInfo) (fileID, bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || fi.Size() > maxCachedFile || !fi.Mode().IsRegular() {
+		return fileID{}, false
+	}
+	return fileID{st.Dev, st.Ino, st.Size, st.Mtim.Nano(), st.Ctim.Nano()}, true
 }

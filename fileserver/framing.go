@@ -2,7 +2,6 @@ package fileserver
 
 import (
 	"bytes"
-	"golang.org/x/sys/unix"
 	"net"
 	"strconv"
 	"sync/atomic"
@@ -31,12 +30,14 @@ func (l listener) Accept() (net.Conn, error) {
 	return c, nil
 }
 
-// conn is a TCP connection that watches request framing. Embedding
-// *net.TCPConn keeps its ReadFrom, and so sendfile.
+// conn is a TCP connection that watches request framing and can hold a
+// small response back to send it in one write (cork.go). Its ReadFrom
+// keeps *net.TCPConn's, and so sendfile.
 type conn struct {
 	*net.TCPConn
 	frame framer
 	bad   atomic.Bool
+	held  *[]byte // while corked: what was written, not yet sent
 }
 
 func (c *conn) Read(p []byte) (int, error) {
@@ -48,18 +49,6 @@ func (c *conn) Read(p []byte) (int, error) {
 }
 
 func (c *conn) smuggled() bool { return c.bad.Load() }
-
-// cork holds small writes back until uncork, so a response's header and
-// body leave in one push rather than two (TCP_CORK, as nginx's tcp_nopush).
-func (c *conn) cork(on bool) {
-	v := 0
-	if on {
-		v = 1
-	}
-	if sc, err := c.TCPConn.SyscallConn(); err == nil {
-		sc.Control(func(fd uintptr) { unix.SetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_CORK, v) })
-	}
-}
 
 // framer states.
 const (

@@ -224,7 +224,7 @@ func (s *Server) serveIndex(w *responseWriter, r *http.Request, root *folder, re
 		}
 		defer f.Close()
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-			s.serveFile(w, r, f, fi)
+			s.serveFile(w, r, f, nil, fi)
 			return true
 		}
 	}

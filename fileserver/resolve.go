@@ -51,6 +51,14 @@ func (s *Server) open(f *folder, rel string) (*os.File, error) {
 	return f.root.OpenFile(rel, flags, 0)
 }
 
+// statFile is open's stat: the same path, the same rules.
+func (s *Server) statFile(f *folder, rel string) (os.FileInfo, error) {
+	if s.cfg.FollowSymlinks {
+		return os.Stat(filepath.Join(f.dir, filepath.FromSlash(rel)))
+	}
+	return f.root.Stat(rel)
+}
+
 // statusOf maps an open or stat error to a status, without telling the
 // client more than the status says (net/http's toHTTPError does the same).
 func statusOf(err error) int {

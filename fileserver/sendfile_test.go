@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -117,10 +118,55 @@ func TestSendfileSurvivesTracking(t *testing.T) {
 	}
 }
 
-var sendfileLine = regexp.MustCompile(`sendfile(?:64)?\(.*\)\s+=\s+(\d+)`)
+// TestSmallResponseIsOneWrite: a small file's answer, header and body,
+// leaves in a single write (cork.go), read from disk or from the cache, and
+// a big one still goes through sendfile.
+func TestSmallResponseIsOneWrite(t *testing.T) {
+	root := t.TempDir()
+	writeRandom(t, filepath.Join(root, "small.bin"), 4096)
+	srv := startTracing(t, "write,writev,sendto,sendmsg,sendfile", root)
+	c, err := net.Dial("tcp", srv.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	const asks = 3
+	for range asks {
+		fmt.Fprintf(c, "GET /small.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 || n != 4096 {
+			t.Fatalf("got %d, %d bytes, %v; want 200 and 4096 bytes", resp.StatusCode, n, err)
+		}
+	}
+	c.Close()
+	// The socket is the fd the first answer was written to.
+	trace := srv.stopTrace(t)
+	first := regexp.MustCompile(`\b(?:write|writev|sendto|sendmsg)\((\d+), "HTTP/1\.1 200`).FindStringSubmatch(trace)
+	if first == nil {
+		t.Fatalf("no answer written in the trace:\n%s", trace)
+	}
+	calls := regexp.MustCompile(`\b(?:write|writev|sendto|sendmsg|sendfile)\(`+first[1]+`,`).FindAllString(trace, -1)
+	t.Logf("%d answers, %d writes to the socket", asks, len(calls))
+	if len(calls) != asks {
+		t.Errorf("%d answers took %d writes to the socket, want one each:\n%s", asks, len(calls), trace)
+	}
+}
+
+// sendfileLine matches a finished sendfile call: whole, or resumed when
+// strace (-f) had to split it around another thread's call:
+//
+//	sendfile(5, 7, NULL, 4194304) = 4194304
+//	<... sendfile resumed>)       = 4194304
+var sendfileLine = regexp.MustCompile(`(?:sendfile(?:64)?\(.*\)|<\.\.\. sendfile(?:64)? resumed>.*\))\s+=\s+(\d+)`)
 
 // tracedServer is TestSendfileHelper's server running under strace, which
-// records its sendfile calls.
+// records its sendfile calls (and write calls, when asked).
 type tracedServer struct {
 	addr  string         // host:port it serves on
 	lines *bufio.Scanner // its event lines, after the address
@@ -132,13 +178,19 @@ type tracedServer struct {
 // startTraced starts the helper serving root under strace, with env added
 // to its environment, and waits for its address.
 func startTraced(t *testing.T, root string, env ...string) *tracedServer {
+	return startTracing(t, "sendfile", root, env...)
+}
+
+// startTracing is startTraced recording the syscalls in calls, strace's
+// -e trace= list.
+func startTracing(t *testing.T, calls, root string, env ...string) *tracedServer {
 	t.Helper()
 	strace, err := exec.LookPath("strace")
 	if err != nil {
 		t.Fatal("strace is needed for this test (make test installs it)")
 	}
 	s := &tracedServer{trace: filepath.Join(t.TempDir(), "strace.out")}
-	s.cmd = exec.Command(strace, "-f", "-qq", "-e", "trace=sendfile", "-o", s.trace,
+	s.cmd = exec.Command(strace, "-f", "-qq", "-e", "trace="+calls, "-o", s.trace,
 		os.Args[0], "-test.run=^TestSendfileHelper$", "-test.count=1")
 	s.cmd.Env = append(append(os.Environ(), sendfileHelperEnv+"="+root), env...)
 	s.cmd.Stderr = os.Stderr
@@ -164,6 +216,17 @@ func startTraced(t *testing.T, root string, env ...string) *tracedServer {
 // stop ends the server and returns what each sendfile call moved.
 func (s *tracedServer) stop(t *testing.T) []int64 {
 	t.Helper()
+	var calls []int64
+	for _, m := range sendfileLine.FindAllStringSubmatch(s.stopTrace(t), -1) {
+		n, _ := strconv.ParseInt(m[1], 10, 64)
+		calls = append(calls, n)
+	}
+	return calls
+}
+
+// stopTrace ends the server and returns strace's record.
+func (s *tracedServer) stopTrace(t *testing.T) string {
+	t.Helper()
 	s.stdin.Close()
 	if err := s.cmd.Wait(); err != nil {
 		t.Fatalf("helper: %v", err)
@@ -172,12 +235,7 @@ func (s *tracedServer) stop(t *testing.T) []int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var calls []int64
-	for _, m := range sendfileLine.FindAllStringSubmatch(string(data), -1) {
-		n, _ := strconv.ParseInt(m[1], 10, 64)
-		calls = append(calls, n)
-	}
-	return calls
+	return string(data)
 }
 
 func sum(ns []int64) (total int64) {

@@ -111,13 +111,13 @@ func (w *responseWriter) begin() {
 func (w *responseWriter) track(info transfer.Info) {
 	w.part = w.s.tracker.Begin(info, func() { w.rc.SetWriteDeadline(time.Now()) })
 	if w.corked != nil {
-		w.corked.cork(false)
+		w.corked.uncork()
 		w.corked = nil
 	}
 }
 
-// uncork lets a corked response go: flushed in one push if it is complete
-// and measured (a body without a length yet, such as a redirect, is left to
+// uncork lets a corked response go: in one write if it is complete and
+// measured (a body without a length yet, such as a redirect's, is left to
 // net/http, which measures it when the handler returns).
 func (w *responseWriter) uncork() {
 	if w.corked == nil {
@@ -126,7 +126,7 @@ func (w *responseWriter) uncork() {
 	if w.Header().Get("Content-Length") != "" {
 		w.rc.Flush()
 	}
-	w.corked.cork(false)
+	w.fail(w.corked.uncork())
 	w.corked = nil
 }
 
