@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"shareit/fileserver"
 	"shareit/transfer"
@@ -80,25 +81,42 @@ func (l *logSink) follow(tracker *transfer.Tracker) <-chan struct{} {
 	return done
 }
 
+// flushEvery bounds how long a written log line may wait in its buffer.
+// Flushing as soon as no event waits meant a write syscall per request
+// under load (the loop keeps up, so the queue is empty after each line).
+const flushEvery = 20 * time.Millisecond
+
 // drain hands each event of sub to handle until the tracker closes it,
-// calling flush whenever no event is waiting and once at the end, so
-// buffered output shows at once when idle and goes out in batches under
+// calling flush flushEvery after the first event since the last flush, and
+// once at the end: output shows promptly, and goes out in batches under
 // load.
 func drain(sub *transfer.Subscription, handle func(transfer.Event), flush func()) {
 	defer flush()
+	timer := time.NewTimer(flushEvery)
+	timer.Stop()
+	dirty := false
 	for {
 		var ev transfer.Event
 		var ok bool
-		select {
-		case ev, ok = <-sub.C:
-		default:
-			flush()
+		if dirty {
+			select {
+			case ev, ok = <-sub.C:
+			case <-timer.C:
+				flush()
+				dirty = false
+				continue
+			}
+		} else {
 			ev, ok = <-sub.C
 		}
 		if !ok {
 			return
 		}
 		handle(ev)
+		if !dirty {
+			dirty = true
+			timer.Reset(flushEvery)
+		}
 	}
 }
 
