@@ -18,16 +18,15 @@ const heldCap = maxCachedFile + 4<<10
 
 var heldPool = sync.Pool{New: func() any { b := make([]byte, 0, heldCap); return &b }}
 
-// cork starts holding writes. Only the goroutine serving the connection's
-// request writes to it, so held needs no lock.
-func (c *conn) cork() {
-	if c.held == nil {
-		c.held = heldPool.Get().(*[]byte)
-	}
-}
+// cork starts holding writes. The buffer is taken at the first write, so a
+// request that uncorks before writing (a tracked download) takes none.
+// Only the goroutine serving the connection's request writes to it, so
+// there is no lock.
+func (c *conn) cork() { c.corked = true }
 
 // uncork sends what is held and stops holding.
 func (c *conn) uncork() error {
+	c.corked = false
 	if c.held == nil {
 		return nil
 	}
@@ -47,11 +46,20 @@ func (c *conn) flushHeld() error {
 	return err
 }
 
+// hold returns the buffer to hold writes in, nil when not corked.
+func (c *conn) hold() *[]byte {
+	if c.corked && c.held == nil {
+		c.held = heldPool.Get().(*[]byte)
+	}
+	return c.held
+}
+
 func (c *conn) Write(p []byte) (int, error) {
-	if c.held == nil {
+	held := c.hold()
+	if held == nil {
 		return c.TCPConn.Write(p)
 	}
-	if len(*c.held)+len(p) > heldCap {
+	if len(*held)+len(p) > heldCap {
 		if err := c.flushHeld(); err != nil {
 			return 0, err
 		}
@@ -59,19 +67,20 @@ func (c *conn) Write(p []byte) (int, error) {
 			return c.TCPConn.Write(p)
 		}
 	}
-	*c.held = append(*c.held, p...)
+	*held = append(*held, p...)
 	return len(p), nil
 }
 
 // ReadFrom reads a corked response's body into what is held, so it leaves
 // with the header; an uncorked one goes through sendfile when r is a file.
 func (c *conn) ReadFrom(r io.Reader) (int64, error) {
-	if c.held == nil {
+	held := c.hold()
+	if held == nil {
 		return c.TCPConn.ReadFrom(r)
 	}
 	var n int64
 	for {
-		b := *c.held
+		b := *held
 		if len(b) == cap(b) {
 			if err := c.flushHeld(); err != nil {
 				return n, err
@@ -79,7 +88,7 @@ func (c *conn) ReadFrom(r io.Reader) (int64, error) {
 			continue
 		}
 		m, err := r.Read(b[len(b):cap(b)])
-		*c.held = b[:len(b)+m]
+		*held = b[:len(b)+m]
 		n += int64(m)
 		if err == io.EOF {
 			return n, nil

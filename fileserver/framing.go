@@ -37,7 +37,9 @@ type conn struct {
 	*net.TCPConn
 	frame framer
 	bad   atomic.Bool
-	held  *[]byte // while corked: what was written, not yet sent
+	// cork.go: while corked, what was written and not yet sent.
+	corked bool
+	held   *[]byte
 }
 
 func (c *conn) Read(p []byte) (int, error) {

@@ -333,7 +333,7 @@ func redirect(w http.ResponseWriter, r *http.Request, to string) {
 // logRequest publishes the request's log line once the response is done.
 func (s *Server) logRequest(w *responseWriter, r *http.Request, start time.Time) {
 	w.done()
-	s.tracker.Log(&transfer.LogLine{
+	s.tracker.Log(transfer.LogLine{
 		Time:      start,
 		Client:    w.client,
 		User:      w.user,

@@ -16,11 +16,12 @@ const maxQueuedLogs = 1 << 16
 type Subscription struct {
 	C <-chan Event
 
-	t    *Tracker
-	c    chan Event
-	wake chan struct{}
-	quit chan struct{}
-	once sync.Once
+	kinds uint32 // a bit per EventKind wanted; 0 for all
+	t     *Tracker
+	c     chan Event
+	wake  chan struct{}
+	quit  chan struct{}
+	once  sync.Once
 
 	mu      sync.Mutex
 	queue   []Event
@@ -31,11 +32,14 @@ type Subscription struct {
 	ended   bool // the tracker closed: deliver what is queued, then close C
 }
 
-// Subscribe returns a subscription to every event from now on. Call Close
-// when done with it.
-func (t *Tracker) Subscribe() *Subscription {
+// Subscribe returns a subscription to every event from now on, or to the
+// kinds given. Call Close when done with it.
+func (t *Tracker) Subscribe(kinds ...EventKind) *Subscription {
 	c := make(chan Event)
 	s := &Subscription{C: c, t: t, c: c, wake: make(chan struct{}, 1), quit: make(chan struct{})}
+	for _, k := range kinds {
+		s.kinds |= 1 << k
+	}
 	t.mu.Lock()
 	if t.closed {
 		s.ended = true
@@ -63,6 +67,8 @@ func (s *Subscription) Dropped() int {
 	defer s.mu.Unlock()
 	return s.dropped
 }
+
+func (s *Subscription) wants(k EventKind) bool { return s.kinds == 0 || s.kinds&(1<<k) != 0 }
 
 // finish is called by the tracker's Close: deliver the queue, then close C.
 func (s *Subscription) finish() {

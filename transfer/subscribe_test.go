@@ -276,7 +276,7 @@ func TestLogQueueBounded(t *testing.T) {
 	tr := transfer.New()
 	sub := tr.Subscribe()
 	defer sub.Close()
-	line := &transfer.LogLine{Client: "10.0.0.1", Method: "GET", URI: "/", Proto: "HTTP/1.1", Status: 200}
+	line := transfer.LogLine{Client: "10.0.0.1", Method: "GET", URI: "/", Proto: "HTTP/1.1", Status: 200}
 	for range maxQueuedLogs + extra {
 		tr.Log(line)
 	}

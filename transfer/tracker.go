@@ -67,6 +67,7 @@ type Tracker struct {
 	byKey     map[key]*logical
 	clients   map[string]*client
 	subs      map[*Subscription]struct{}
+	writers   []*LogWriter // copied on change: Log reads it without t.mu
 	lastTick  time.Time
 	idleFrame bool // publish one more frame after the last transfer ends
 	closed    bool
@@ -122,8 +123,8 @@ func New() *Tracker {
 	return t
 }
 
-// Close stops publishing. Subscribers receive what was queued, then their
-// channel closes.
+// Close stops publishing. Log writers write what is pending; subscribers
+// receive what was queued, then their channel closes.
 func (t *Tracker) Close() {
 	t.mu.Lock()
 	if t.closed {
@@ -133,9 +134,14 @@ func (t *Tracker) Close() {
 	t.closed = true
 	subs := t.subs
 	t.subs = map[*Subscription]struct{}{}
+	writers := t.writers
+	t.writers = nil
 	t.mu.Unlock()
 	close(t.stop)
 	<-t.done
+	for _, w := range writers {
+		w.stop()
+	}
 	for s := range subs {
 		s.finish()
 	}
@@ -274,13 +280,26 @@ func (t *Tracker) Snapshot() *Progress {
 // Log publishes one request's log line. The bytes of a body no transfer
 // carried (l.Transfer == 0: small files, listings) count to the client's
 // total here, under the same lock: it is once per request.
-func (t *Tracker) Log(l *LogLine) {
+func (t *Tracker) Log(l LogLine) {
 	t.mu.Lock()
 	if l.Transfer == 0 && l.Bytes > 0 {
 		t.client(l.Client, time.Now()).bytes.Add(l.Bytes)
 	}
-	t.publish(Event{Kind: EventLog, Log: l})
+	writers := t.writers
+	var shared *LogLine // made only when a subscriber takes log lines
+	for s := range t.subs {
+		if s.wants(EventLog) {
+			if shared == nil {
+				shared = new(LogLine)
+				*shared = l
+			}
+			s.push(Event{Kind: EventLog, Log: shared})
+		}
+	}
 	t.mu.Unlock()
+	for _, w := range writers {
+		w.add(&l)
+	}
 }
 
 // Notice publishes a message from the server (an error it logged, a port it
@@ -295,7 +314,9 @@ func (t *Tracker) Notice(text string) {
 // every subscriber's queue in the order things happened.
 func (t *Tracker) publish(ev Event) {
 	for s := range t.subs {
-		s.push(ev)
+		if s.wants(ev.Kind) {
+			s.push(ev)
+		}
 	}
 }
 

@@ -470,12 +470,12 @@ func TestClientStats(t *testing.T) {
 	a2.Add(50)
 	a3.Add(7)
 	b1.Add(1500) // more than announced: Done is capped at the size
-	untracked := func(client string, n int64) { tr.Log(&transfer.LogLine{Client: client, Bytes: n}) }
+	untracked := func(client string, n int64) { tr.Log(transfer.LogLine{Client: client, Bytes: n}) }
 	untracked("10.0.0.1", 1000) // untracked bodies add to Bytes only
 	untracked("10.0.0.3", 42)   // a client with only small bodies so far
 	untracked("10.0.0.3", 0)
-	untracked("10.0.0.4", -5)                                             // ignored: no client appears
-	tr.Log(&transfer.LogLine{Client: "10.0.0.2", Bytes: 99, Transfer: 1}) // carried by a transfer: counted there
+	untracked("10.0.0.4", -5)                                            // ignored: no client appears
+	tr.Log(transfer.LogLine{Client: "10.0.0.2", Bytes: 99, Transfer: 1}) // carried by a transfer: counted there
 
 	checkClients(t, "running", tr.Snapshot(), []clientWant{
 		{"10.0.0.1", 3, 100 + 50 + 7 + 1000, 150, 400, 150.0 / 400},

@@ -32,7 +32,7 @@ type limits struct {
 func newLimits(max int, timeout time.Duration, tracker *transfer.Tracker) *limits {
 	l := &limits{max: max, timeout: timeout, tracker: tracker}
 	if max > 0 {
-		l.sub = tracker.Subscribe()
+		l.sub = tracker.Subscribe(transfer.EventFinished, transfer.EventFailed, transfer.EventLog)
 	}
 	return l
 }

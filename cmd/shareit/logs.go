@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"shareit/fileserver"
 	"shareit/transfer"
@@ -43,81 +41,25 @@ func (l *logSink) close() {
 	}
 }
 
-// follow writes log lines until the tracker closes. The returned channel
-// is closed when everything queued has been written.
+// follow writes log lines and notices until the tracker closes. The
+// returned channel is closed when everything has been written.
 func (l *logSink) follow(tracker *transfer.Tracker) <-chan struct{} {
+	if len(l.out) > 0 {
+		tracker.LogTo(l.out...) // written in batches until tracker.Close
+	}
 	done := make(chan struct{})
-	if len(l.out) == 0 {
+	if l.notices == nil {
 		close(done)
 		return done
 	}
-	sub := tracker.Subscribe()
+	sub := tracker.Subscribe(transfer.EventNotice)
 	go func() {
 		defer close(done)
-		ws := make([]*bufio.Writer, len(l.out))
-		for i, w := range l.out {
-			ws[i] = bufio.NewWriterSize(w, 32<<10)
+		for ev := range sub.C {
+			fmt.Fprintln(l.notices, transfer.Printable(ev.Text))
 		}
-		var line []byte
-		drain(sub, func(ev transfer.Event) {
-			switch ev.Kind {
-			case transfer.EventLog:
-				line, _ = ev.Log.AppendText(line[:0])
-				line = append(line, '\n')
-				for _, w := range ws {
-					w.Write(line)
-				}
-			case transfer.EventNotice:
-				if l.notices != nil {
-					fmt.Fprintln(l.notices, transfer.Printable(ev.Text))
-				}
-			}
-		}, func() {
-			for _, w := range ws {
-				w.Flush()
-			}
-		})
 	}()
 	return done
-}
-
-// flushEvery bounds how long a written log line may wait in its buffer.
-// Flushing as soon as no event waits meant a write syscall per request
-// under load (the loop keeps up, so the queue is empty after each line).
-const flushEvery = 20 * time.Millisecond
-
-// drain hands each event of sub to handle until the tracker closes it,
-// calling flush flushEvery after the first event since the last flush, and
-// once at the end: output shows promptly, and goes out in batches under
-// load.
-func drain(sub *transfer.Subscription, handle func(transfer.Event), flush func()) {
-	defer flush()
-	timer := time.NewTimer(flushEvery)
-	timer.Stop()
-	dirty := false
-	for {
-		var ev transfer.Event
-		var ok bool
-		if dirty {
-			select {
-			case ev, ok = <-sub.C:
-			case <-timer.C:
-				flush()
-				dirty = false
-				continue
-			}
-		} else {
-			ev, ok = <-sub.C
-		}
-		if !ok {
-			return
-		}
-		handle(ev)
-		if !dirty {
-			dirty = true
-			timer.Reset(flushEvery)
-		}
-	}
 }
 
 // printBanner shows what is shared and where, before any log line.

@@ -62,7 +62,7 @@ func (r *receiptSink) follow(tracker *transfer.Tracker) <-chan struct{} {
 		close(done)
 		return done
 	}
-	sub := tracker.Subscribe()
+	sub := tracker.Subscribe(transfer.EventFinished, transfer.EventFailed, transfer.EventCancelled, transfer.EventLog)
 	go func() {
 		defer close(done)
 		w := bufio.NewWriterSize(r.f, 16<<10)
@@ -154,4 +154,43 @@ func receiptPath(p string) string {
 // seconds is d in seconds, to the millisecond.
 func seconds(d time.Duration) float64 {
 	return math.Round(d.Seconds()*1000) / 1000
+}
+
+// flushEvery bounds how long a written receipt may wait in its buffer.
+// Flushing as soon as no event waits would mean a write per request under
+// load (the loop keeps up, so the queue is empty after each one).
+const flushEvery = 20 * time.Millisecond
+
+// drain hands each event of sub to handle until the tracker closes it,
+// calling flush flushEvery after the first event since the last flush, and
+// once at the end: output shows promptly, and goes out in batches under
+// load.
+func drain(sub *transfer.Subscription, handle func(transfer.Event), flush func()) {
+	defer flush()
+	timer := time.NewTimer(flushEvery)
+	timer.Stop()
+	dirty := false
+	for {
+		var ev transfer.Event
+		var ok bool
+		if dirty {
+			select {
+			case ev, ok = <-sub.C:
+			case <-timer.C:
+				flush()
+				dirty = false
+				continue
+			}
+		} else {
+			ev, ok = <-sub.C
+		}
+		if !ok {
+			return
+		}
+		handle(ev)
+		if !dirty {
+			dirty = true
+			timer.Reset(flushEvery)
+		}
+	}
 }
