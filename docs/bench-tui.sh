@@ -19,7 +19,11 @@
 #
 #   docs/bench-tui.sh                     # builds bin/shareit if missing
 #   SHAREIT_BIN=/path/to/shareit docs/bench-tui.sh
-#   RUNS=5 CLIENTS=5 SIZE_MIB=1024 docs/bench-tui.sh
+#   RUNS=5 CLIENTS=5 SIZE_MIB=1024 IDLE=3 docs/bench-tui.sh
+#   CLIENTS=100 SIZE_MIB=128 docs/bench-tui.sh   # 100 active transfers
+#
+# Before the downloads, each server sits idle for IDLE seconds, and the
+# share of a core it used meanwhile is reported too.
 #
 # Needs curl and tmux (`make deps` installs them). Everything listens on
 # 127.0.0.1 only; the tmux server is a private one (-L), never the user's.
@@ -31,6 +35,7 @@ BIN=${SHAREIT_BIN:-bin/shareit}
 RUNS=${RUNS:-3}
 CLIENTS=${CLIENTS:-5}
 SIZE_MIB=${SIZE_MIB:-1024}
+IDLE=${IDLE:-3}
 WANT=0.95
 
 for tool in curl tmux; do
@@ -123,10 +128,11 @@ server_pid() {
 # cpu_ticks PID: user + system CPU time, in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
-# run MODE ARGS...: shareit ARGS in a fresh detached tmux session, then the
-# downloads; sets MBPS and CPU (the CPU seconds shareit used meanwhile).
+# run MODE ARGS...: shareit ARGS in a fresh detached tmux session, idle
+# for IDLE seconds, then the downloads; sets IDLE_PCT (the share of a core
+# it used while idle), MBPS and CPU (the CPU seconds it used downloading).
 run() {
-    local mode=$1 pid before after
+    local mode=$1 pid before after idle0
     shift
     RUN=$((RUN + 1))
     SOCKET=bench-tui-$$-$RUN
@@ -135,24 +141,27 @@ run() {
     local port
     port=$(wait_port tmux -L "$SOCKET" capture-pane -p -t bench)
     pid=$(server_pid)
+    idle0=$(cpu_ticks "$pid")
+    sleep "$IDLE" # measuring a quiet stretch, not waiting for anything
     before=$(cpu_ticks "$pid")
+    IDLE_PCT=$(awk -v t=$((before - idle0)) -v hz="$(getconf CLK_TCK)" -v s="$IDLE" 'BEGIN { printf "%.1f", 100 * t / hz / s }')
     download "$port"
     after=$(cpu_ticks "$pid")
     CPU=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')
     stop_tmux
-    echo "$mode: $MBPS MB/s, shareit used ${CPU}s of CPU" >&2
+    echo "$mode: idle ${IDLE_PCT}% of a core; $MBPS MB/s, shareit used ${CPU}s of CPU" >&2
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-headless=() tui=() headless_cpu=() tui_cpu=()
+headless=() tui=() headless_cpu=() tui_cpu=() headless_idle=() tui_idle=()
 run_headless() {
     run headless --headless
-    headless+=("$MBPS") headless_cpu+=("$CPU")
+    headless+=("$MBPS") headless_cpu+=("$CPU") headless_idle+=("$IDLE_PCT")
 }
 run_tui() {
     run tui
-    tui+=("$MBPS") tui_cpu+=("$CPU")
+    tui+=("$MBPS") tui_cpu+=("$CPU") tui_idle+=("$IDLE_PCT")
 }
 # Alternating, and in turn first, so that neither mode always runs on the
 # heels of the other (ABBA).
@@ -181,4 +190,5 @@ echo "tui runs (MB/s):      ${tui[*]}"
 echo "headless median: $mh MB/s (shareit CPU, median: $(printf '%s\n' "${headless_cpu[@]}" | median)s)"
 echo "tui median:      $mt MB/s (shareit CPU, median: $(printf '%s\n' "${tui_cpu[@]}" | median)s)"
 echo "ratio tui/headless: $ratio (want >= $WANT); median of the runs' own ratios: $paired"
+echo "idle, share of a core (median over ${IDLE} s): headless $(printf '%s\n' "${headless_idle[@]}" | median)%, tui $(printf '%s\n' "${tui_idle[@]}" | median)%"
 awk -v r="$ratio" -v w="$WANT" 'BEGIN { exit !(r >= w) }'
