@@ -105,12 +105,26 @@ func BenchmarkSmallFile(b *testing.B) {
 // BenchmarkSmallFileHTTP asks for a settled 4 KiB file again and again on
 // one keep-alive connection to the real server: the whole small-file path
 // with its syscalls, and the allocations of every goroutine involved (the
-// client here is a raw socket that allocates nothing per request).
+// client here is a raw socket that allocates nothing per request). With
+// others=10000 the folder holds 10,000 more small files, each asked for
+// once first, so the cache holds them all: the cost per request must not
+// grow with the tree.
 func BenchmarkSmallFileHTTP(b *testing.B) {
+	for _, others := range []int{0, 10000} {
+		b.Run(fmt.Sprintf("others=%d", others), func(b *testing.B) { benchSmallFile(b, others) })
+	}
+}
+
+func benchSmallFile(b *testing.B, others int) {
 	root := b.TempDir()
 	path := filepath.Join(root, "small.txt")
 	if err := os.WriteFile(path, make([]byte, 4096), 0o644); err != nil {
 		b.Fatal(err)
+	}
+	for i := range others {
+		if err := os.WriteFile(filepath.Join(root, fmt.Sprintf("f%05d.txt", i)), make([]byte, 64), 0o644); err != nil {
+			b.Fatal(err)
+		}
 	}
 	// The cache takes files unchanged for 2 s (filecache.go).
 	eventually(b, 10*time.Second, func() bool {
@@ -118,18 +132,30 @@ func BenchmarkSmallFileHTTP(b *testing.B) {
 		return syscall.Stat(path, &st) == nil && time.Since(time.Unix(st.Ctim.Unix())) > 2100*time.Millisecond
 	})
 	_, tracker, base := startServer(b, fileserver.Config{Root: root})
-	sub := tracker.Subscribe() // someone reads the log, as headless mode does
-	go func() {
-		for range sub.C {
-		}
-	}()
+	tracker.LogTo(io.Discard) // the log is written, as in headless mode
 	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer c.Close()
-	req := []byte("GET /small.txt HTTP/1.1\r\nHost: bench\r\nUser-Agent: bench\r\n\r\n")
 	br := bufio.NewReaderSize(c, 64<<10)
+	get := func(name string) {
+		if _, err := fmt.Fprintf(c, "GET /%s HTTP/1.1\r\nHost: bench\r\nUser-Agent: bench\r\n\r\n", name); err != nil {
+			b.Fatal(err)
+		}
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil || resp.StatusCode != 200 {
+			b.Fatalf("GET /%s: %d, %v", name, resp.StatusCode, err)
+		}
+		resp.Body.Close()
+	}
+	for i := range others {
+		get(fmt.Sprintf("f%05d.txt", i))
+	}
+	req := []byte("GET /small.txt HTTP/1.1\r\nHost: bench\r\nUser-Agent: bench\r\n\r\n")
 	body := make([]byte, 4096)
 	b.ReportAllocs()
 	for b.Loop() {
