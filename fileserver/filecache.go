@@ -70,6 +70,10 @@ func (c *fileCache) cached(fi os.FileInfo) *cachedFile {
 	if !ok {
 		return nil
 	}
+	return c.lookup(id)
+}
+
+func (c *fileCache) lookup(id fileID) *cachedFile {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el := c.items[id]; el != nil {
@@ -82,11 +86,14 @@ func (c *fileCache) cached(fi os.FileInfo) *cachedFile {
 // load returns f, described by fi, from the cache or read now; nil when f
 // is not a small settled regular file (serve it from disk).
 func (c *fileCache) load(f *os.File, fi os.FileInfo) *cachedFile {
-	if cf := c.cached(fi); cf != nil {
+	id, ok := cacheID(fi)
+	if !ok {
+		return nil
+	}
+	if cf := c.lookup(id); cf != nil {
 		return cf
 	}
-	id, ok := cacheID(fi)
-	if !ok || time.Since(time.Unix(0, id.ctime)) < c.settle {
+	if time.Since(time.Unix(0, id.ctime)) < c.settle {
 		return nil
 	}
 	b := make([]byte, id.size)

@@ -24,7 +24,6 @@ type LogWriter struct {
 
 	kick chan struct{} // a line came into an empty buffer
 	quit chan struct{}
-	once sync.Once
 	done chan struct{}
 }
 
@@ -33,35 +32,19 @@ const (
 	maxPending = 4 << 20
 )
 
-// LogTo writes every log line from now on to each of out, until Close or
-// the tracker's Close.
-func (t *Tracker) LogTo(out ...io.Writer) *LogWriter {
+// LogTo writes every log line from now on to each of out, until the
+// tracker's Close, which writes what is pending.
+func (t *Tracker) LogTo(out ...io.Writer) {
 	w := &LogWriter{t: t, out: out, kick: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
 	t.mu.Lock()
 	t.writers = append(t.writers[:len(t.writers):len(t.writers)], w) // a new slice: Log reads the old one unlocked
 	t.mu.Unlock()
 	go w.run()
-	return w
-}
-
-// Close writes what is pending and stops; later lines are not written.
-func (w *LogWriter) Close() {
-	t := w.t
-	t.mu.Lock()
-	var rest []*LogWriter
-	for _, o := range t.writers {
-		if o != w {
-			rest = append(rest, o)
-		}
-	}
-	t.writers = rest
-	t.mu.Unlock()
-	w.stop()
 }
 
 // stop writes what is pending and ends the writing goroutine.
 func (w *LogWriter) stop() {
-	w.once.Do(func() { close(w.quit) })
+	close(w.quit)
 	<-w.done
 }
 

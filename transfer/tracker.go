@@ -132,16 +132,20 @@ func (t *Tracker) Close() {
 		return
 	}
 	t.closed = true
-	subs := t.subs
-	t.subs = map[*Subscription]struct{}{}
 	writers := t.writers
 	t.writers = nil
 	t.mu.Unlock()
-	close(t.stop)
-	<-t.done
+	// A writer's last flush may publish a notice (lines it dropped): it
+	// must reach the subscribers before they end.
 	for _, w := range writers {
 		w.stop()
 	}
+	t.mu.Lock()
+	subs := t.subs
+	t.subs = map[*Subscription]struct{}{}
+	t.mu.Unlock()
+	close(t.stop)
+	<-t.done
 	for s := range subs {
 		s.finish()
 	}
