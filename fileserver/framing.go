@@ -16,23 +16,10 @@ import (
 // connKey is the request-context key under which ServeHTTP finds its conn.
 type connKey struct{}
 
-// listener wraps accepted TCP connections in conn.
-type listener struct{ net.Listener }
-
-func (l listener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	if tc, ok := c.(*net.TCPConn); ok {
-		return &conn{TCPConn: tc}, nil
-	}
-	return c, nil
-}
-
-// conn is a TCP connection that watches request framing and can hold a
-// small response back to send it in one write (cork.go). Its ReadFrom
-// keeps *net.TCPConn's, and so sendfile.
+// conn is a TCP connection that watches request framing, can hold a
+// small response back to send it in one write (cork.go), and leaves
+// net/http when it has been idle a while (park.go). Its ReadFrom keeps
+// *net.TCPConn's, and so sendfile.
 type conn struct {
 	*net.TCPConn
 	frame framer
@@ -40,10 +27,11 @@ type conn struct {
 	// cork.go: while corked, what was written and not yet sent.
 	corked bool
 	held   *[]byte
+	park   parking
 }
 
 func (c *conn) Read(p []byte) (int, error) {
-	n, err := c.TCPConn.Read(p)
+	n, err := c.read(p) // park.go
 	if n > 0 && !c.bad.Load() && c.frame.scan(p[:n]) {
 		c.bad.Store(true)
 	}

@@ -44,6 +44,8 @@ func (n *netState) init(s *Server) {
 		// Whole-response timeouts would cut big downloads; the writer
 		// renews a write deadline per chunk instead (see responseWriter).
 		ErrorLog: log.New(noticeWriter{s}, "", 0),
+		// Connections idle for a while leave net/http (park.go).
+		ConnState: connState,
 		// A TLS config that names h2 makes Serve set up HTTP/2 for the
 		// *tls.Conns wrapListener accepts (tls.go); nil for plain HTTP.
 		TLSConfig: s.access.tls.Clone(),
