@@ -76,6 +76,9 @@ func (c *conn) Write(p []byte) (int, error) {
 func (c *conn) ReadFrom(r io.Reader) (int64, error) {
 	held := c.hold()
 	if held == nil {
+		if c.nowait {
+			return c.sendfile(r) // sendfile.go
+		}
 		return c.TCPConn.ReadFrom(r)
 	}
 	var n int64

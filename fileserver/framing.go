@@ -27,6 +27,7 @@ type conn struct {
 	// cork.go: while corked, what was written and not yet sent.
 	corked bool
 	held   *[]byte
+	nowait bool // sendfile.go: a tracked chunk returns when the socket is full
 	park   parking
 }
 

@@ -166,6 +166,7 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 		return n, err
 	}
 	defer func() { w.fail(err) }()
+	c, _ := connOf(w.r).(*conn)
 	r, left := src, int64(-1)
 	if lr, ok := src.(*io.LimitedReader); ok {
 		r, left = lr.R, lr.N
@@ -185,7 +186,7 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 		}
 		chunk := &io.LimitedReader{R: r, N: size}
 		start := time.Now()
-		m, err := w.rf.ReadFrom(chunk)
+		m, err := w.sendChunk(c, chunk)
 		n += m
 		if left > 0 {
 			left -= m
@@ -212,6 +213,27 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 		w.adapt(m, time.Since(start))
 	}
 	return n, nil
+}
+
+// sendChunk sends chunk through the connection's ReadFrom. On a plain
+// connection, sendfile returns when the socket is full and the wait for
+// room happens here, not inside net/http's ReadFrom (sendfile.go).
+func (w *responseWriter) sendChunk(c *conn, chunk *io.LimitedReader) (n int64, err error) {
+	if c == nil {
+		return w.rf.ReadFrom(chunk)
+	}
+	c.nowait = true
+	defer func() { c.nowait = false }()
+	for {
+		m, err := w.rf.ReadFrom(chunk)
+		n += m
+		if !errors.Is(err, errSocketFull) {
+			return n, err
+		}
+		if err := c.waitWritable(); err != nil {
+			return n, err
+		}
+	}
 }
 
 // next is called before each chunk: it blocks while paused, stops a
