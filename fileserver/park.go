@@ -42,12 +42,23 @@ type parking struct {
 	// it empty, so no part of the next request would be lost by leaving.
 	full     int
 	deadline time.Time // the read deadline net/http set
+	// A connection parked before its first request keeps the header
+	// timeout that began when it was accepted: net/http, taking it back as
+	// new, would start another. Serve goroutine only.
+	fresh    bool      // no request read yet (ConnState New until Active)
+	headerBy time.Time // when a woken fresh connection's header is due
 }
 
 // connState tells a conn when net/http is waiting for a request on it.
 func connState(c net.Conn, st http.ConnState) {
 	if fc, ok := c.(*conn); ok {
 		fc.park.idle.Store(st == http.StateNew || st == http.StateIdle)
+		switch st {
+		case http.StateNew:
+			fc.park.fresh = true
+		case http.StateActive:
+			fc.park.fresh, fc.park.headerBy = false, time.Time{}
+		}
 	}
 }
 
@@ -81,13 +92,21 @@ func (c *conn) read(p []byte) (int, error) {
 // parked connection keeps: the idle timeout, or the header timeout of a
 // connection that has sent nothing yet.
 func (c *conn) SetReadDeadline(t time.Time) error {
-	c.park.deadline = t
-	return c.TCPConn.SetReadDeadline(t)
+	return c.TCPConn.SetReadDeadline(c.park.note(t))
 }
 
 func (c *conn) SetDeadline(t time.Time) error {
-	c.park.deadline = t
-	return c.TCPConn.SetDeadline(t)
+	return c.TCPConn.SetDeadline(c.park.note(t))
+}
+
+// note records a read deadline, brought forward to headerBy if that is
+// sooner. Zero (none, as for a request body) is left alone.
+func (pk *parking) note(t time.Time) time.Time {
+	if !t.IsZero() && !pk.headerBy.IsZero() && t.After(pk.headerBy) {
+		t = pk.headerBy
+	}
+	pk.deadline = t
+	return t
 }
 
 // Close parks a connection that left net/http idle. net/http may close a
@@ -95,7 +114,11 @@ func (c *conn) SetDeadline(t time.Time) error {
 // once parked, the conn is no longer the TCP connection's owner.
 func (c *conn) Close() error {
 	if c.park.state.CompareAndSwap(leaving, left) {
-		c.park.l.park(c.TCPConn, c.park.deadline, c.park.full)
+		var headerBy time.Time
+		if c.park.fresh {
+			headerBy = c.park.deadline
+		}
+		c.park.l.park(c.TCPConn, c.park.deadline, c.park.full, headerBy)
 		return nil
 	}
 	if c.park.state.Load() == left {
@@ -183,7 +206,7 @@ func (l *listener) Close() error {
 
 // park keeps tc until its next byte comes, the deadline passes, or the
 // listener closes.
-func (l *listener) park(tc *net.TCPConn, deadline time.Time, full int) {
+func (l *listener) park(tc *net.TCPConn, deadline time.Time, full int, headerBy time.Time) {
 	l.mu.Lock()
 	if l.parked == nil {
 		l.mu.Unlock()
@@ -192,11 +215,11 @@ func (l *listener) park(tc *net.TCPConn, deadline time.Time, full int) {
 	}
 	l.parked[tc] = struct{}{}
 	l.mu.Unlock()
-	go l.wait(tc, deadline, full)
+	go l.wait(tc, deadline, full, headerBy)
 }
 
 // wait waits, without reading, for tc's next byte: net/http reads it.
-func (l *listener) wait(tc *net.TCPConn, deadline time.Time, full int) {
+func (l *listener) wait(tc *net.TCPConn, deadline time.Time, full int, headerBy time.Time) {
 	tc.SetReadDeadline(deadline)
 	ready := false
 	if raw, err := tc.SyscallConn(); err == nil {
@@ -218,7 +241,7 @@ func (l *listener) wait(tc *net.TCPConn, deadline time.Time, full int) {
 		tc.Close()
 		return
 	}
-	c := &conn{TCPConn: tc, park: parking{l: l, full: full}}
+	c := &conn{TCPConn: tc, park: parking{l: l, full: full, headerBy: headerBy}}
 	select {
 	case l.accepted <- accepted{c: c}:
 	case <-l.done:

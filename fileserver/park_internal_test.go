@@ -20,8 +20,8 @@ import (
 // and nothing it sends is lost on the way.
 
 // runParking runs a Server on 127.0.0.1 over a folder holding hello.txt;
-// idle, when not zero, replaces the keep-alive idle timeout.
-func runParking(t *testing.T, idle time.Duration) *Server {
+// tweak, when not nil, changes its http.Server (timeouts) first.
+func runParking(t *testing.T, tweak func(*http.Server)) *Server {
 	t.Helper()
 	root := t.TempDir()
 	if err := os.WriteFile(filepath.Join(root, "hello.txt"), []byte("hello\n"), 0o644); err != nil {
@@ -32,8 +32,8 @@ func runParking(t *testing.T, idle time.Duration) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if idle > 0 {
-		s.net.http.IdleTimeout = idle
+	if tweak != nil {
+		tweak(s.net.http)
 	}
 	if _, err := s.Listen(); err != nil {
 		t.Fatal(err)
@@ -103,7 +103,7 @@ const getHello = "GET /hello.txt HTTP/1.1\r\nHost: test\r\n\r\n"
 
 func TestParkedConnectionServesAgain(t *testing.T) {
 	t.Parallel()
-	s := runParking(t, 0)
+	s := runParking(t, nil)
 	c, err := net.Dial("tcp", s.Addr())
 	if err != nil {
 		t.Fatal(err)
@@ -164,7 +164,7 @@ func TestParkedConnectionServesAgain(t *testing.T) {
 func TestParkedConnectionKeepsIdleTimeout(t *testing.T) {
 	t.Parallel()
 	const idle = 3 * parkAfter
-	s := runParking(t, idle)
+	s := runParking(t, func(h *http.Server) { h.IdleTimeout = idle })
 	c, err := net.Dial("tcp", s.Addr())
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +183,7 @@ func TestParkedConnectionKeepsIdleTimeout(t *testing.T) {
 
 func TestStopClosesParkedConnections(t *testing.T) {
 	t.Parallel()
-	s := runParking(t, 0)
+	s := runParking(t, nil)
 	var conns []net.Conn
 	for range 3 {
 		c, err := net.Dial("tcp", s.Addr())
@@ -203,5 +203,40 @@ func TestStopClosesParkedConnections(t *testing.T) {
 		if _, err := c.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
 			t.Fatalf("parked connection %d after Stop: read %v, want EOF", i, err)
 		}
+	}
+}
+
+// A connection that parks before its first request still has to send its
+// header within the header timeout counted from when it was accepted, as
+// it would inside net/http: the first byte does not start a new one.
+func TestParkedNewConnectionKeepsHeaderTimeout(t *testing.T) {
+	t.Parallel()
+	const header = 3 * time.Second
+	s := runParking(t, func(h *http.Server) { h.ReadHeaderTimeout = header })
+	dialled := time.Now()
+	c, err := net.Dial("tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	waitParked(t, s, 1)
+	// The first byte comes two thirds into the timeout; a fresh timeout
+	// from there would keep the connection open until 5 s after the dial.
+	time.Sleep(time.Until(dialled.Add(2 * header / 3))) // the slow client under test
+	if _, err := io.WriteString(c, "GET /hello.txt HTTP/1.1\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(30 * time.Second))
+	readUntilEOF(t, c)
+	if took := time.Since(dialled); took > header+header/2 {
+		t.Fatalf("header still awaited %v after the dial; the timeout is %v", took, header)
+	}
+}
+
+// readUntilEOF reads what the server sends until it closes.
+func readUntilEOF(t *testing.T, c net.Conn) {
+	t.Helper()
+	if _, err := io.Copy(io.Discard, c); err != nil {
+		t.Fatalf("waiting for the server to close: %v", err)
 	}
 }

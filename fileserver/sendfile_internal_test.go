@@ -15,7 +15,7 @@ import (
 // ReadFrom, which holds a 32 KiB copy buffer for as long as it runs.
 func TestStalledDownloadHoldsNoCopyBuffer(t *testing.T) {
 	t.Parallel()
-	s := runParking(t, 0)
+	s := runParking(t, nil)
 	f, err := os.Create(filepath.Join(s.cfg.Root, "big.bin"))
 	if err != nil {
 		t.Fatal(err)
