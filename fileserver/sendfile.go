@@ -1,6 +1,7 @@
 package fileserver
 
 import (
+	"cmp"
 	"errors"
 	"io"
 	"os"
@@ -38,11 +39,11 @@ func (c *conn) sendfile(r io.Reader) (int64, error) {
 		return 0, err
 	}
 	var sent int64
-	var serr error
-	err = fraw.Read(func(file uintptr) bool {
+	var werr, serr error // the socket's (closed, deadline), sendfile's
+	ferr := fraw.Read(func(file uintptr) bool {
 		// Write checks the write deadline first, and returns as soon as
 		// the function does: it never waits.
-		err = sraw.Write(func(sock uintptr) bool {
+		werr = sraw.Write(func(sock uintptr) bool {
 			for sent < lr.N {
 				// Linux's sendfile reads from the file's offset and moves it.
 				n, err := unix.Sendfile(int(sock), int(file), nil, int(min(lr.N-sent, 1<<30)))
@@ -66,10 +67,7 @@ func (c *conn) sendfile(r io.Reader) (int64, error) {
 		return true
 	})
 	lr.N -= sent
-	if serr != nil {
-		return sent, serr
-	}
-	return sent, err
+	return sent, cmp.Or(werr, serr, ferr)
 }
 
 // waitWritable waits until the socket has room, the write deadline passes,

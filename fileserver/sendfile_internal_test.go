@@ -2,6 +2,9 @@ package fileserver
 
 import (
 	"bufio"
+	"bytes"
+	"errors"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -66,5 +69,98 @@ func allStacks() string {
 			return string(buf[:n])
 		}
 		buf = make([]byte, 2*len(buf))
+	}
+}
+
+// tcpPair is a connected pair of TCP connections on loopback, the server's
+// end wrapped in conn.
+func tcpPair(t *testing.T) (*conn, net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	client, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	server, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { server.Close() })
+	return &conn{TCPConn: server.(*net.TCPConn)}, client
+}
+
+// The socket-full sendfile on its own: it stops when the socket is full,
+// counts what it sent in the reader and the file's offset, waits for room
+// only in waitWritable, and reports the deadline and the end of the file.
+func TestSendfileStopsWhenSocketFull(t *testing.T) {
+	t.Parallel()
+	const size = 32 << 20
+	want := bytes.Repeat([]byte("0123456789abcdef"), size/16)
+	path := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(path, want, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	c, client := tcpPair(t)
+
+	// A write deadline already passed: nothing sent, and it says so.
+	c.SetWriteDeadline(time.Now().Add(-time.Second))
+	lr := &io.LimitedReader{R: f, N: size + 1} // one byte more than the file
+	if n, err := c.sendfile(lr); n != 0 || !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("past the deadline: sent %d, %v; want 0 and the deadline", n, err)
+	}
+
+	// Nobody reads: the socket fills and sendfile returns.
+	c.SetWriteDeadline(time.Time{})
+	n, err := c.sendfile(lr)
+	if !errors.Is(err, errSocketFull) || n <= 0 || n >= size {
+		t.Fatalf("into a socket nobody reads: sent %d, %v; want part, and the socket full", n, err)
+	}
+	if lr.N != size+1-n {
+		t.Fatalf("reader left %d after %d sent, want %d", lr.N, n, size+1-n)
+	}
+	if off, _ := f.Seek(0, io.SeekCurrent); off != n {
+		t.Fatalf("file offset %d after %d sent", off, n)
+	}
+	c.SetWriteDeadline(time.Now().Add(50 * time.Millisecond))
+	if err := c.waitWritable(); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("waiting on a full socket nobody reads: %v, want the deadline", err)
+	}
+
+	// The client reads: the rest goes out, and the file's end shows as
+	// a short count without an error, as from *net.TCPConn's ReadFrom.
+	c.SetWriteDeadline(time.Time{})
+	got := make(chan []byte)
+	go func() { b, _ := io.ReadAll(client); got <- b }()
+	sent := n
+	for {
+		if err := c.waitWritable(); err != nil {
+			t.Fatal(err)
+		}
+		n, err := c.sendfile(lr)
+		sent += n
+		if errors.Is(err, errSocketFull) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		break
+	}
+	if sent != size || lr.N != 1 {
+		t.Fatalf("sent %d of %d, reader left %d, want all and 1", sent, size, lr.N)
+	}
+	c.Close()
+	if b := <-got; !bytes.Equal(b, want) {
+		t.Fatalf("client got %d bytes, not the file's %d", len(b), size)
 	}
 }
