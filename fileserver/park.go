@@ -17,8 +17,8 @@ import (
 // (8 KiB of stack or more) and 4 KiB read and write buffers: about 19 KiB
 // each, measured with 10,000 idle keep-alive connections. Once one has been
 // quiet for parkAfter, conn tells net/http it ended, and the listener keeps
-// the bare TCP connection with one small goroutine waiting for its next byte;
-// that byte hands it back to net/http through Accept, as if new. The client
+// the bare TCP connection in an epoll set until its next byte, which hands
+// it back to net/http through Accept, as if new. The client
 // sees one keep-alive connection throughout. Plain HTTP only: a TLS
 // connection's state lives above the TCP connection.
 
@@ -71,7 +71,9 @@ func (c *conn) read(p []byte) (int, error) {
 		pk.full = len(p) // the first read of a connection fills an empty buffer
 	}
 	wake := time.Now().Add(parkAfter)
-	if len(p) < pk.full || (!pk.deadline.IsZero() && pk.deadline.Before(wake)) {
+	// Never parked: a connection with part of a request buffered, or
+	// without a deadline, or with one due before parking would pay off.
+	if len(p) < pk.full || pk.deadline.IsZero() || pk.deadline.Before(wake) {
 		pk.idle.Store(false)
 		return c.TCPConn.Read(p)
 	}
@@ -128,15 +130,20 @@ func (c *conn) Close() error {
 }
 
 // listener wraps accepted TCP connections in conn, and hands parked ones
-// back to net/http when they have something to say.
+// back to net/http when they have something to say. Parked connections
+// wait in an epoll set of the listener's own, watched by one goroutine, so
+// each costs its TCP connection, an entry and a timer: no goroutine.
 type listener struct {
 	net.Listener
 	accepted chan accepted
 	done     chan struct{} // closed by Close
 	once     sync.Once
+	epoll    int // the parked connections' epoll set; -1: parking is off
+	stop     int // an eventfd in the set, written by Close
 
 	mu     sync.Mutex
-	parked map[*net.TCPConn]struct{} // nil once closed
+	parked map[uint64]*parked // by their id in the epoll set; nil once closed
+	last   uint64             // the last id given
 }
 
 type accepted struct {
@@ -144,15 +151,51 @@ type accepted struct {
 	err error
 }
 
+// parked is a connection waiting in the epoll set.
+type parked struct {
+	tc       *net.TCPConn
+	full     int
+	headerBy time.Time
+	expiry   *time.Timer // closes it at the deadline net/http had set
+}
+
+// stopID is the eventfd's id in the epoll set; connections count from 1.
+const stopID = 0
+
 func newListener(ln net.Listener) *listener {
 	l := &listener{
 		Listener: ln,
 		accepted: make(chan accepted),
 		done:     make(chan struct{}),
-		parked:   map[*net.TCPConn]struct{}{},
+		parked:   map[uint64]*parked{},
+	}
+	l.epoll, l.stop = newEpoll()
+	if l.epoll >= 0 {
+		go l.pollLoop()
 	}
 	go l.acceptLoop()
 	return l
+}
+
+// newEpoll makes the epoll set with the eventfd that stops its loop in it;
+// -1, -1 when the system refuses, and connections are then never parked.
+func newEpoll() (epoll, stop int) {
+	epoll, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return -1, -1
+	}
+	stop, err = unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err == nil {
+		err = unix.EpollCtl(epoll, unix.EPOLL_CTL_ADD, stop, &unix.EpollEvent{Events: unix.EPOLLIN})
+		if err != nil {
+			unix.Close(stop)
+		}
+	}
+	if err != nil {
+		unix.Close(epoll)
+		return -1, -1
+	}
+	return epoll, stop
 }
 
 // acceptLoop passes the TCP listener's connections, and its errors, on to
@@ -162,7 +205,10 @@ func (l *listener) acceptLoop() {
 	for {
 		c, err := l.Listener.Accept()
 		if tc, ok := c.(*net.TCPConn); ok {
-			c = &conn{TCPConn: tc, park: parking{l: l}}
+			c = &conn{TCPConn: tc}
+			if l.epoll >= 0 {
+				c.(*conn).park.l = l
+			}
 		}
 		select {
 		case l.accepted <- accepted{c, err}:
@@ -187,7 +233,8 @@ func (l *listener) Accept() (net.Conn, error) {
 	}
 }
 
-// Close stops accepting and closes the parked connections.
+// Close stops accepting, closes the parked connections and ends the loop
+// that watches them.
 func (l *listener) Close() error {
 	err := net.ErrClosed
 	l.once.Do(func() {
@@ -197,54 +244,112 @@ func (l *listener) Close() error {
 		parked := l.parked
 		l.parked = nil
 		l.mu.Unlock()
-		for tc := range parked {
-			tc.Close()
+		for _, p := range parked {
+			p.expiry.Stop()
+			p.tc.Close()
+		}
+		if l.epoll >= 0 {
+			unix.Write(l.stop, []byte{1, 0, 0, 0, 0, 0, 0, 0})
 		}
 	})
 	return err
 }
 
-// park keeps tc until its next byte comes, the deadline passes, or the
-// listener closes.
+// park keeps tc in the epoll set until its next byte comes, the deadline
+// passes, or the listener closes.
 func (l *listener) park(tc *net.TCPConn, deadline time.Time, full int, headerBy time.Time) {
-	l.mu.Lock()
-	if l.parked == nil {
-		l.mu.Unlock()
+	raw, err := tc.SyscallConn()
+	if err != nil {
 		tc.Close()
 		return
 	}
-	l.parked[tc] = struct{}{}
-	l.mu.Unlock()
-	go l.wait(tc, deadline, full, headerBy)
+	// Under the lock, so that Close, which ends the loop and with it the
+	// epoll set, comes before or after, never during.
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.parked == nil {
+		tc.Close()
+		return
+	}
+	l.last++
+	id := l.last
+	// One-shot: it reports once, and is taken out of the set then. Level-
+	// triggered: a byte that came before this call reports at once.
+	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLRDHUP | unix.EPOLLONESHOT, Fd: int32(id), Pad: int32(id >> 32)}
+	cerr := raw.Control(func(fd uintptr) { err = unix.EpollCtl(l.epoll, unix.EPOLL_CTL_ADD, int(fd), &ev) })
+	if cerr != nil || err != nil {
+		tc.Close()
+		return
+	}
+	l.parked[id] = &parked{tc: tc, full: full, headerBy: headerBy,
+		expiry: time.AfterFunc(time.Until(deadline), func() { l.drop(id) })}
 }
 
-// wait waits, without reading, for tc's next byte: net/http reads it.
-func (l *listener) wait(tc *net.TCPConn, deadline time.Time, full int, headerBy time.Time) {
-	tc.SetReadDeadline(deadline)
-	ready := false
-	if raw, err := tc.SyscallConn(); err == nil {
-		peek := make([]byte, 1)
-		raw.Read(func(fd uintptr) bool {
-			n, _, err := unix.Recvfrom(int(fd), peek, unix.MSG_PEEK)
-			if err == unix.EAGAIN || err == unix.EINTR {
-				return false // wait for more, until the deadline
-			}
-			ready = n > 0 // 0 is the client's end; an error, the connection's
-			return true
-		})
-	}
+// take removes a parked connection from the listener's keeping; nil when
+// it is gone already (woken, expired, or closed with the listener).
+func (l *listener) take(id uint64) *parked {
 	l.mu.Lock()
-	_, mine := l.parked[tc] // not when Close took it
-	delete(l.parked, tc)
-	l.mu.Unlock()
-	if !ready || !mine {
-		tc.Close()
-		return
+	defer l.mu.Unlock()
+	p := l.parked[id]
+	delete(l.parked, id)
+	if p != nil {
+		p.expiry.Stop()
 	}
-	c := &conn{TCPConn: tc, park: parking{l: l, full: full, headerBy: headerBy}}
-	select {
-	case l.accepted <- accepted{c: c}:
-	case <-l.done:
-		tc.Close()
+	return p
+}
+
+// drop closes a parked connection (its deadline passed). Closing takes it
+// out of the epoll set.
+func (l *listener) drop(id uint64) {
+	if p := l.take(id); p != nil {
+		p.tc.Close()
+	}
+}
+
+// pollLoop hands back to net/http each parked connection that has a byte
+// to read, and closes those whose client has gone.
+func (l *listener) pollLoop() {
+	defer unix.Close(l.epoll)
+	defer unix.Close(l.stop)
+	events := make([]unix.EpollEvent, 128)
+	peek := make([]byte, 1)
+	for {
+		n, err := unix.EpollWait(l.epoll, events, -1)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return
+		}
+		for _, ev := range events[:n] {
+			id := uint64(uint32(ev.Fd)) | uint64(uint32(ev.Pad))<<32
+			if id == stopID {
+				return
+			}
+			p := l.take(id)
+			if p == nil {
+				continue
+			}
+			ready := false
+			raw, err := p.tc.SyscallConn()
+			if err == nil {
+				raw.Control(func(fd uintptr) {
+					unix.EpollCtl(l.epoll, unix.EPOLL_CTL_DEL, int(fd), nil)
+					m, _, err := unix.Recvfrom(int(fd), peek, unix.MSG_PEEK|unix.MSG_DONTWAIT)
+					// 0 is the client's end; an error, the connection's.
+					ready = m > 0 || err == unix.EAGAIN
+				})
+			}
+			if !ready {
+				p.tc.Close()
+				continue
+			}
+			c := &conn{TCPConn: p.tc, park: parking{l: l, full: p.full, headerBy: p.headerBy}}
+			select {
+			case l.accepted <- accepted{c: c}:
+			case <-l.done:
+				p.tc.Close()
+			}
+		}
 	}
 }

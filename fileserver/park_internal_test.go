@@ -240,3 +240,18 @@ func readUntilEOF(t *testing.T, c net.Conn) {
 		t.Fatalf("waiting for the server to close: %v", err)
 	}
 }
+
+// A client that hangs up while parked is let go at once, not at the
+// deadline.
+func TestParkedConnectionClientHangsUp(t *testing.T) {
+	t.Parallel()
+	s := runParking(t, nil)
+	c, err := net.Dial("tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	get(t, c, bufio.NewReader(c), getHello)
+	waitParked(t, s, 1)
+	c.Close()
+	waitParked(t, s, 0) // 60 s before the idle timeout would
+}
