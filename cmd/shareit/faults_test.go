@@ -108,14 +108,8 @@ func TestQuitWith50Downloads(t *testing.T) {
 // as root, who may read anything): files and folders it may not read get
 // 403, the rest is served, and the server goes on.
 func TestUnreadableFiles(t *testing.T) {
-	parent, err := os.MkdirTemp("", "shareit-perm-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(parent) })
-	if err := os.Chmod(parent, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	parent := openTempDir(t)
+	var err error
 	for _, f := range []struct {
 		path string
 		mode os.FileMode

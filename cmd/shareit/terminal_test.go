@@ -286,31 +286,11 @@ func TestHeadlessOutputIsSafe(t *testing.T) {
 // session and the recording's path.
 func startGatedTUI(t *testing.T, args ...string) (*tuiSession, string) {
 	t.Helper()
-	tuiNeed(t, "tmux")
-	dir := t.TempDir()
-	s := &tuiSession{
-		t:      t,
-		socket: fmt.Sprintf("shareit-term-%d-%d", os.Getpid(), time.Now().UnixNano()),
-		status: filepath.Join(dir, "status"),
-	}
+	s, dir := newSession(t, "term")
 	gate, rec := filepath.Join(dir, "go"), filepath.Join(dir, "output")
-	quoted := make([]string, len(args))
-	for i, a := range args {
-		quoted[i] = shQuote(a)
-	}
-	script := fmt.Sprintf(`while [ ! -e %[1]s ]; do sleep 0.05; done; %[2]s %[3]s; `+
+	s.launch(fmt.Sprintf(`while [ ! -e %[1]s ]; do sleep 0.05; done; %[2]s %[3]s; `+
 		`echo $? > %[4]s.tmp && mv %[4]s.tmp %[4]s; exec sleep 600`,
-		shQuote(gate), shQuote(bin), strings.Join(quoted, " "), shQuote(s.status))
-	cmd := exec.Command("tmux", "-L", s.socket, "-f", os.DevNull, "new-session", "-d", "-s", "shareit",
-		"-x", strconv.Itoa(tuiCols), "-y", strconv.Itoa(tuiRows), "sh -c "+shQuote(script))
-	cmd.Env = append(os.Environ(), "TMUX=", "TERM=xterm-256color")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("tmux new-session: %v\n%s", err, out)
-	}
-	t.Cleanup(func() {
-		s.logScreenOnFailure()
-		exec.Command("tmux", "-L", s.socket, "kill-server").Run()
-	})
+		shQuote(gate), shQuote(bin), shJoin(args), shQuote(s.status)))
 	s.tmux("pipe-pane", "-O", "-t", "shareit", "cat >> "+shQuote(rec))
 	if err := os.WriteFile(gate, nil, 0o644); err != nil {
 		t.Fatal(err)

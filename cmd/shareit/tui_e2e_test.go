@@ -56,40 +56,58 @@ func startTUISession(t *testing.T, args ...string) *tuiSession {
 // startSession runs program with args in a tmux session, as startTUISession.
 func startSession(t *testing.T, program string, args ...string) *tuiSession {
 	t.Helper()
-	tuiNeed(t, "tmux")
-	dir := t.TempDir()
-	s := &tuiSession{
-		t:      t,
-		socket: fmt.Sprintf("shareit-test-%d-%d", os.Getpid(), time.Now().UnixNano()),
-		status: filepath.Join(dir, "status"),
-	}
-	quoted := make([]string, len(args))
-	for i, a := range args {
-		quoted[i] = shQuote(a)
-	}
+	s, _ := newSession(t, "test")
 	// The shell notes the terminal's settings before and after shareit,
 	// writes the exit status through a temporary file so that a reader never
 	// sees it half written, then stays, so that the test can look at the
 	// terminal shareit left behind.
-	script := fmt.Sprintf(`stty -a > %[1]s.before; %[2]s %[3]s; code=$?; stty -a > %[1]s.after; `+
+	s.launch(fmt.Sprintf(`stty -a > %[1]s.before; %[2]s %[3]s; code=$?; stty -a > %[1]s.after; `+
 		`echo $code > %[1]s.tmp && mv %[1]s.tmp %[1]s; exec sleep 600`,
-		shQuote(s.status), shQuote(program), strings.Join(quoted, " "))
+		shQuote(s.status), shQuote(program), shJoin(args)))
+	return s
+}
+
+// newSession makes a session on a tmux server of its own, named after the
+// test kind, with a temporary folder for its files; launch starts it.
+func newSession(t *testing.T, kind string) (*tuiSession, string) {
+	t.Helper()
+	tuiNeed(t, "tmux")
+	dir := t.TempDir()
+	return &tuiSession{
+		t:      t,
+		socket: fmt.Sprintf("shareit-%s-%d-%d", kind, os.Getpid(), time.Now().UnixNano()),
+		status: filepath.Join(dir, "status"),
+	}, dir
+}
+
+// launch runs script with sh in a tuiCols×tuiRows tmux session, and kills
+// that tmux server at the end of the test.
+func (s *tuiSession) launch(script string) {
+	s.t.Helper()
 	cmd := exec.Command("tmux", "-L", s.socket, "-f", os.DevNull, "new-session", "-d", "-s", "shareit",
 		"-x", strconv.Itoa(tuiCols), "-y", strconv.Itoa(tuiRows), "sh -c "+shQuote(script))
 	cmd.Env = append(os.Environ(), "TMUX=", "TERM=xterm-256color")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("tmux new-session: %v\n%s", err, out)
+		s.t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
 	// tmux leaves its socket behind when the server is killed.
 	sock, _ := s.run("display-message", "-p", "#{socket_path}")
-	t.Cleanup(func() {
+	s.t.Cleanup(func() {
 		s.logScreenOnFailure()
 		exec.Command("tmux", "-L", s.socket, "kill-server").Run()
 		if sock = strings.TrimSpace(sock); sock != "" {
 			os.Remove(sock)
 		}
 	})
-	return s
+}
+
+// shJoin quotes each of args for sh and joins them with spaces.
+func shJoin(args []string) string {
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = shQuote(a)
+	}
+	return strings.Join(quoted, " ")
 }
 
 // logScreenOnFailure logs the screen, once, if the test failed.

@@ -65,18 +65,26 @@ func checkFailure(t *testing.T, r result, wantCode int, wantMsg string) {
 	}
 }
 
-// TestUnreadableFolder runs shareit as an unprivileged user (the tests run
-// as root, who may read anything) on folders it may not list.
-func TestUnreadableFolder(t *testing.T) {
-	// Every folder on the way must be open to that user.
-	parent, err := os.MkdirTemp("", "shareit-perm-")
+// openTempDir makes a temporary folder that an unprivileged user can reach:
+// every folder on the way must be open to that user, and t.TempDir's
+// parent is not.
+func openTempDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "shareit-perm-")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(parent) })
-	if err := os.Chmod(parent, 0o755); err != nil {
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	return dir
+}
+
+// TestUnreadableFolder runs shareit as an unprivileged user (the tests run
+// as root, who may read anything) on folders it may not list.
+func TestUnreadableFolder(t *testing.T) {
+	parent := openTempDir(t)
 	for _, mode := range []os.FileMode{0o300, 0o000} {
 		t.Run(mode.String(), func(t *testing.T) {
 			dir := filepath.Join(parent, "locked"+mode.String())
