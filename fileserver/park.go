@@ -131,15 +131,14 @@ func (c *conn) Close() error {
 
 // listener wraps accepted TCP connections in conn, and hands parked ones
 // back to net/http when they have something to say. Parked connections
-// wait in an epoll set of the listener's own, watched by one goroutine, so
-// each costs its TCP connection, an entry and a timer: no goroutine.
+// wait in an epoll set of the listener's own (poll.go), so each costs its
+// TCP connection, an entry and a timer: no goroutine.
 type listener struct {
 	net.Listener
 	accepted chan accepted
 	done     chan struct{} // closed by Close
 	once     sync.Once
-	epoll    int // the parked connections' epoll set; -1: parking is off
-	stop     int // an eventfd in the set, written by Close
+	poll     *poller // the parked connections; nil: parking is off
 
 	mu     sync.Mutex
 	parked map[uint64]*parked // by their id in the epoll set; nil once closed
@@ -159,9 +158,6 @@ type parked struct {
 	expiry   *time.Timer // closes it at the deadline net/http had set
 }
 
-// stopID is the eventfd's id in the epoll set; connections count from 1.
-const stopID = 0
-
 func newListener(ln net.Listener) *listener {
 	l := &listener{
 		Listener: ln,
@@ -169,33 +165,13 @@ func newListener(ln net.Listener) *listener {
 		done:     make(chan struct{}),
 		parked:   map[uint64]*parked{},
 	}
-	l.epoll, l.stop = newEpoll()
-	if l.epoll >= 0 {
-		go l.pollLoop()
+	// When the system refuses an epoll set, connections are never parked.
+	if p, err := newPoller(); err == nil {
+		l.poll = p
+		go p.run(l.wake)
 	}
 	go l.acceptLoop()
 	return l
-}
-
-// newEpoll makes the epoll set with the eventfd that stops its loop in it;
-// -1, -1 when the system refuses, and connections are then never parked.
-func newEpoll() (epoll, stop int) {
-	epoll, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
-	if err != nil {
-		return -1, -1
-	}
-	stop, err = unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
-	if err == nil {
-		err = unix.EpollCtl(epoll, unix.EPOLL_CTL_ADD, stop, &unix.EpollEvent{Events: unix.EPOLLIN})
-		if err != nil {
-			unix.Close(stop)
-		}
-	}
-	if err != nil {
-		unix.Close(epoll)
-		return -1, -1
-	}
-	return epoll, stop
 }
 
 // acceptLoop passes the TCP listener's connections, and its errors, on to
@@ -206,7 +182,7 @@ func (l *listener) acceptLoop() {
 		c, err := l.Listener.Accept()
 		if tc, ok := c.(*net.TCPConn); ok {
 			c = &conn{TCPConn: tc}
-			if l.epoll >= 0 {
+			if l.poll != nil {
 				c.(*conn).park.l = l
 			}
 		}
@@ -248,8 +224,8 @@ func (l *listener) Close() error {
 			p.expiry.Stop()
 			p.tc.Close()
 		}
-		if l.epoll >= 0 {
-			unix.Write(l.stop, []byte{1, 0, 0, 0, 0, 0, 0, 0})
+		if l.poll != nil {
+			l.poll.close()
 		}
 	})
 	return err
@@ -263,8 +239,8 @@ func (l *listener) park(tc *net.TCPConn, deadline time.Time, full int, headerBy 
 		tc.Close()
 		return
 	}
-	// Under the lock, so that Close, which ends the loop and with it the
-	// epoll set, comes before or after, never during.
+	// Under the lock, so that Close, which ends the epoll set, comes
+	// before or after, never during.
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.parked == nil {
@@ -273,11 +249,7 @@ func (l *listener) park(tc *net.TCPConn, deadline time.Time, full int, headerBy 
 	}
 	l.last++
 	id := l.last
-	// One-shot: it reports once, and is taken out of the set then. Level-
-	// triggered: a byte that came before this call reports at once.
-	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLRDHUP | unix.EPOLLONESHOT, Fd: int32(id), Pad: int32(id >> 32)}
-	cerr := raw.Control(func(fd uintptr) { err = unix.EpollCtl(l.epoll, unix.EPOLL_CTL_ADD, int(fd), &ev) })
-	if cerr != nil || err != nil {
+	if err := l.poll.add(raw, id, unix.EPOLLIN|unix.EPOLLRDHUP); err != nil {
 		tc.Close()
 		return
 	}
@@ -306,50 +278,32 @@ func (l *listener) drop(id uint64) {
 	}
 }
 
-// pollLoop hands back to net/http each parked connection that has a byte
-// to read, and closes those whose client has gone.
-func (l *listener) pollLoop() {
-	defer unix.Close(l.epoll)
-	defer unix.Close(l.stop)
-	events := make([]unix.EpollEvent, 128)
-	peek := make([]byte, 1)
-	for {
-		n, err := unix.EpollWait(l.epoll, events, -1)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return
-		}
-		for _, ev := range events[:n] {
-			id := uint64(uint32(ev.Fd)) | uint64(uint32(ev.Pad))<<32
-			if id == stopID {
-				return
-			}
-			p := l.take(id)
-			if p == nil {
-				continue
-			}
-			ready := false
-			raw, err := p.tc.SyscallConn()
-			if err == nil {
-				raw.Control(func(fd uintptr) {
-					unix.EpollCtl(l.epoll, unix.EPOLL_CTL_DEL, int(fd), nil)
-					m, _, err := unix.Recvfrom(int(fd), peek, unix.MSG_PEEK|unix.MSG_DONTWAIT)
-					// 0 is the client's end; an error, the connection's.
-					ready = m > 0 || err == unix.EAGAIN
-				})
-			}
-			if !ready {
-				p.tc.Close()
-				continue
-			}
-			c := &conn{TCPConn: p.tc, park: parking{l: l, full: p.full, headerBy: p.headerBy}}
-			select {
-			case l.accepted <- accepted{c: c}:
-			case <-l.done:
-				p.tc.Close()
-			}
-		}
+// wake hands a parked connection that has a byte to read back to
+// net/http, and closes it if its client has gone.
+func (l *listener) wake(id uint64) {
+	p := l.take(id)
+	if p == nil {
+		return
+	}
+	ready := false
+	raw, err := p.tc.SyscallConn()
+	if err == nil {
+		raw.Control(func(fd uintptr) {
+			l.poll.del(fd)
+			var peek [1]byte
+			m, _, err := unix.Recvfrom(int(fd), peek[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
+			// 0 is the client's end; an error, the connection's.
+			ready = m > 0 || err == unix.EAGAIN
+		})
+	}
+	if !ready {
+		p.tc.Close()
+		return
+	}
+	c := &conn{TCPConn: p.tc, park: parking{l: l, full: p.full, headerBy: p.headerBy}}
+	select {
+	case l.accepted <- accepted{c: c}:
+	case <-l.done:
+		p.tc.Close()
 	}
 }

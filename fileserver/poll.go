@@ -1,0 +1,86 @@
+package fileserver
+
+import (
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// poller is an epoll set of connections that wait without a goroutine
+// each: parked idle connections (park.go) and downloads whose client has
+// stopped reading (away.go). One goroutine, run, watches the set. Entries
+// are one-shot: each reports once, and is taken out of the set then.
+type poller struct {
+	epoll int
+	stop  int // an eventfd in the set, written by close
+}
+
+// stopID is the eventfd's id in the set; connections count from 1.
+const stopID = 0
+
+// newPoller makes the epoll set with the eventfd that stops run in it.
+func newPoller() (*poller, error) {
+	epoll, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	stop, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err == nil {
+		err = unix.EpollCtl(epoll, unix.EPOLL_CTL_ADD, stop, &unix.EpollEvent{Events: unix.EPOLLIN})
+		if err != nil {
+			unix.Close(stop)
+		}
+	}
+	if err != nil {
+		unix.Close(epoll)
+		return nil, err
+	}
+	return &poller{epoll: epoll, stop: stop}, nil
+}
+
+// add watches raw's socket for events, one-shot and level-triggered: an
+// event that is already true reports at once. Callers serialise add with
+// close, which ends the set.
+func (p *poller) add(raw syscall.RawConn, id uint64, events uint32) error {
+	ev := unix.EpollEvent{Events: events | unix.EPOLLONESHOT, Fd: int32(id), Pad: int32(id >> 32)}
+	var err error
+	cerr := raw.Control(func(fd uintptr) { err = unix.EpollCtl(p.epoll, unix.EPOLL_CTL_ADD, int(fd), &ev) })
+	if cerr != nil {
+		return cerr
+	}
+	return err
+}
+
+// del takes fd out of the set, so that it can be added again.
+func (p *poller) del(fd uintptr) {
+	unix.EpollCtl(p.epoll, unix.EPOLL_CTL_DEL, int(fd), nil)
+}
+
+// run calls ready with the id of each entry that reports, until close.
+// It closes the set when it returns.
+func (p *poller) run(ready func(id uint64)) {
+	defer unix.Close(p.epoll)
+	defer unix.Close(p.stop)
+	events := make([]unix.EpollEvent, 128)
+	for {
+		n, err := unix.EpollWait(p.epoll, events, -1)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return
+		}
+		for _, ev := range events[:n] {
+			id := uint64(uint32(ev.Fd)) | uint64(uint32(ev.Pad))<<32
+			if id == stopID {
+				return
+			}
+			ready(id)
+		}
+	}
+}
+
+// close ends run. The set must not be used after.
+func (p *poller) close() {
+	unix.Write(p.stop, []byte{1, 0, 0, 0, 0, 0, 0, 0})
+}
