@@ -7,7 +7,9 @@ Starts the real binary on 127.0.0.1, then measures its resident memory
     measured once they have been quiet for 2 s, past the 1 s after which
     shareit takes an idle connection out of net/http, fileserver/park.go),
   - active downloads of one 64 MiB file (each read 64 KiB, then stopped
-    reading, so the server holds the transfer mid-body).
+    reading, so the server holds the transfer mid-body; measured once they
+    have waited 2 s, past the 1 s after which shareit takes a stalled body
+    out of net/http, fileserver/away.go).
 Prints a Markdown table with the memory added per connection (the slope of
 a least-squares line) and writes docs/scale.svg.
 
@@ -99,7 +101,7 @@ def measure(pid, port, total, step, path, partial):
         else:
             for s in socks[target - step:]:
                 read_response(s)
-            time.sleep(2)
+        time.sleep(2)
         points.append((target, settle(pid)))
         check_service(port)
         print(f"  {path} x{target}: {points[-1][1] / 1024:.1f} MiB", file=sys.stderr)

@@ -15,11 +15,12 @@ import (
 )
 
 // An upload waits between reads while transfers are paused. A download
-// waiting so ends when its client hangs up, because net/http reads the idle
-// connection and cancels the request's context on EOF; an upload's
-// connection is the handler's to read, so nothing would notice, and the
-// handler would wait for the resume — or forever, if shareit quit while
-// paused. So a paused upload looks at its connection now and then.
+// waiting so inside net/http ends when its client hangs up, because
+// net/http reads the idle connection and cancels the request's context on
+// EOF; an upload's connection is the handler's to read, so nothing would
+// notice, and the handler would wait for the resume — or forever, if
+// shareit quit while paused. So a paused upload, and a download that has
+// left net/http (away.go), look at their connection now and then.
 
 // hangupCheck is how often a paused upload looks at its connection.
 const hangupCheck = time.Second
@@ -41,19 +42,33 @@ func connOf(r *http.Request) net.Conn {
 // meanwhile is held no longer: what it sent is already here, and reading
 // it ends the upload as it would have ended anyway (cut short, or whole).
 func (b *uploadBody) wait() error {
+	if err := waitPaused(b.ctx, b.part, b.conn); !errors.Is(err, errHungUp) {
+		return err
+	}
+	return nil
+}
+
+// errHungUp ends a wait for the resume whose client went away.
+var errHungUp = errors.New("client hung up")
+
+// waitPaused waits while transfers are paused, until the resume, a cancel,
+// ctx's end, or the client's hang-up on c, which it looks for every
+// hangupCheck: nothing else reads c while its request's handler waits (an
+// upload's) or once net/http has let it go (a download's, away.go).
+func waitPaused(ctx context.Context, part *transfer.Part, c net.Conn) error {
 	// Not paused (the common case): no timer.
-	if err := b.part.Wait(doneContext); !errors.Is(err, context.Canceled) {
+	if err := part.Wait(doneContext); !errors.Is(err, context.Canceled) {
 		return err
 	}
 	for {
-		ctx, cancel := context.WithTimeout(b.ctx, hangupCheck)
-		err := b.part.Wait(ctx)
+		wctx, cancel := context.WithTimeout(ctx, hangupCheck)
+		err := part.Wait(wctx)
 		cancel()
 		switch {
-		case err == nil, errors.Is(err, transfer.ErrCancelled), b.ctx.Err() != nil:
+		case err == nil, errors.Is(err, transfer.ErrCancelled), ctx.Err() != nil:
 			return err
-		case hungUp(b.conn):
-			return nil
+		case hungUp(c):
+			return errHungUp
 		}
 	}
 }

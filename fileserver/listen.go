@@ -124,6 +124,7 @@ func (s *Server) Run(ctx context.Context) error {
 	select {
 	case err := <-s.net.errc:
 		s.net.http.Close()
+		s.away.cutAll()
 		s.handlers.Wait()
 		return err
 	case <-ctx.Done():
@@ -134,8 +135,20 @@ func (s *Server) Run(ctx context.Context) error {
 		s.net.http.Close() // cuts the transfers still running
 	}
 	// Close does not wait for handlers; their connections are closed, so
-	// they end at their next write or wait.
-	s.handlers.Wait()
+	// they end at their next write or wait. Shutdown does not wait for
+	// bodies that left net/http (away.go): they get what is left of the
+	// grace period.
+	handled := make(chan struct{})
+	go func() {
+		s.handlers.Wait()
+		close(handled)
+	}()
+	select {
+	case <-handled:
+	case <-grace.Done():
+		s.away.cutAll()
+		<-handled
+	}
 	return nil
 }
 
@@ -203,5 +216,7 @@ func (s *Server) Close() error {
 	s.net.mu.Lock()
 	s.net.ln = nil
 	s.net.mu.Unlock()
-	return s.net.http.Close()
+	err := s.net.http.Close()
+	s.away.cutAll()
+	return err
 }

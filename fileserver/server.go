@@ -67,9 +67,11 @@ type Server struct {
 	web     web // pages and uploads (page.go)
 	access  access
 	local   atomic.Pointer[string] // HOST.local announced by mDNS (localname.go)
-	// handlers counts running requests: Run returns only after the last
-	// one has logged, even when the grace period ran out.
+	// handlers counts running requests, and bodies that left net/http:
+	// Run returns only after the last one has logged, even when the grace
+	// period ran out.
 	handlers sync.WaitGroup
+	away     awaySet // bodies whose client stalled (away.go)
 }
 
 // folder is the served folder, opened.
@@ -161,8 +163,8 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	s.handlers.Add(1)
 	defer s.handlers.Done()
 	start := time.Now()
-	w := newResponseWriter(rw, r, s)
-	defer s.logRequest(w, r, start)
+	w := newResponseWriter(rw, r, s, start)
+	defer s.handled(w)
 
 	if c, ok := r.Context().Value(connKey{}).(*conn); ok {
 		if c.smuggled() {
@@ -207,7 +209,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.error(w, r, statusOf(err))
 		return
 	}
-	defer f.Close()
+	defer w.release(f)
 	fi, err := f.Stat()
 	if err != nil {
 		s.error(w, r, statusOf(err))
@@ -330,8 +332,24 @@ func redirect(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusMovedPermanently)
 }
 
+// handled logs the request when its handler returns, unless its body went
+// on outside net/http (away.go), which logs it when it ends.
+func (s *Server) handled(w *responseWriter) {
+	if w.gone == nil {
+		s.logRequest(w)
+	}
+}
+
+// release closes the file served, unless its body went on outside net/http.
+func (w *responseWriter) release(f *os.File) {
+	if w.gone == nil {
+		f.Close()
+	}
+}
+
 // logRequest publishes the request's log line once the response is done.
-func (s *Server) logRequest(w *responseWriter, r *http.Request, start time.Time) {
+func (s *Server) logRequest(w *responseWriter) {
+	r, start := w.r, w.start
 	w.done()
 	s.tracker.Log(transfer.LogLine{
 		Time:      start,

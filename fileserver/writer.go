@@ -1,6 +1,7 @@
 package fileserver
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -43,6 +44,12 @@ type responseWriter struct {
 	file   int64     // size of the file sent; -1 when the body is not a file (placement.go)
 	mtime  time.Time // of the file sent, to see it rewritten mid-body (changed.go)
 	corked *conn     // the connection, while its small response is held back (ServeHTTP)
+	start  time.Time // when the request came, for the log
+	// A body that left net/http (away.go): its connection, which replaces
+	// rf and rc, and what it keeps. Set once, by the handler's goroutine.
+	raw     *conn
+	gone    *away
+	stallBy time.Time // the current chunk's stall deadline
 }
 
 var (
@@ -52,13 +59,13 @@ var (
 	} = (*responseWriter)(nil)
 )
 
-func newResponseWriter(w http.ResponseWriter, r *http.Request, s *Server) *responseWriter {
+func newResponseWriter(w http.ResponseWriter, r *http.Request, s *Server, start time.Time) *responseWriter {
 	rf, _ := w.(io.ReaderFrom)
 	rc := http.NewResponseController(w)
 	// Every response gets a write deadline, renewed per chunk for tracked
 	// bodies, so a client that stops reading cannot hold a goroutine forever.
 	rc.SetWriteDeadline(time.Now().Add(s.cfg.Stall))
-	return &responseWriter{ResponseWriter: w, rf: rf, r: r, client: clientIP(r.RemoteAddr), rc: rc, s: s, chunk: minChunk * 4, file: -1}
+	return &responseWriter{ResponseWriter: w, rf: rf, r: r, client: clientIP(r.RemoteAddr), rc: rc, s: s, chunk: minChunk * 4, file: -1, start: start}
 }
 
 // Unwrap lets http.ResponseController reach the connection.
@@ -106,10 +113,11 @@ func (w *responseWriter) begin() {
 
 // track makes the body a transfer. Archives call it themselves, before
 // WriteHeader, to be tracked as their own kind. A cancel cuts the write in
-// progress through the deadline. A tracked body is big: it goes uncorked,
-// and before its header is written, so there is nothing to flush.
+// progress through the deadline (interrupt). A tracked body is big: it
+// goes uncorked, and before its header is written, so there is nothing to
+// flush.
 func (w *responseWriter) track(info transfer.Info) {
-	w.part = w.s.tracker.Begin(info, func() { w.rc.SetWriteDeadline(time.Now()) })
+	w.part = w.s.tracker.Begin(info, w.interrupt) // away.go
 	if w.corked != nil {
 		w.corked.uncork()
 		w.corked = nil
@@ -166,12 +174,13 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 		return n, err
 	}
 	defer func() { w.fail(err) }()
-	c, _ := connOf(w.r).(*conn)
+	c := w.conn()
 	r, left := src, int64(-1)
 	if lr, ok := src.(*io.LimitedReader); ok {
 		r, left = lr.R, lr.N
 		defer func() { lr.N = left }()
 	}
+	mayLeave := w.mayLeave(c, r, left) // away.go
 	for left != 0 {
 		size := w.chunk
 		if left > 0 {
@@ -186,12 +195,18 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 		}
 		chunk := &io.LimitedReader{R: r, N: size}
 		start := time.Now()
-		m, err := w.sendChunk(c, chunk)
+		m, err := w.sendChunk(c, chunk, mayLeave)
 		n += m
 		if left > 0 {
 			left -= m
 		}
 		w.wrote(m)
+		if errors.Is(err, errAway) {
+			if err := w.leave(c, r.(*os.File), left); err != nil {
+				return n, err
+			}
+			return n, errAway
+		}
 		if err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) && (w.part == nil || !w.part.Cancelled()) {
 				if w.s.tracker.Paused() {
@@ -217,8 +232,10 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 
 // sendChunk sends chunk through the connection's ReadFrom. On a plain
 // connection, sendfile returns when the socket is full and the wait for
-// room happens here, not inside net/http's ReadFrom (sendfile.go).
-func (w *responseWriter) sendChunk(c *conn, chunk *io.LimitedReader) (n int64, err error) {
+// room happens here, not inside net/http's ReadFrom (sendfile.go). A body
+// that may leave net/http waits awayAfter at most, then ends the chunk
+// with errAway (away.go).
+func (w *responseWriter) sendChunk(c *conn, chunk *io.LimitedReader, mayLeave bool) (n int64, err error) {
 	if c == nil {
 		return w.rf.ReadFrom(chunk)
 	}
@@ -230,21 +247,74 @@ func (w *responseWriter) sendChunk(c *conn, chunk *io.LimitedReader) (n int64, e
 		if !errors.Is(err, errSocketFull) {
 			return n, err
 		}
-		if err := c.waitWritable(); err != nil {
+		if err := w.waitRoom(c, mayLeave); err != nil {
 			return n, err
 		}
 	}
+}
+
+// waitRoom waits for room in c's socket until the stall deadline, or, for
+// a body that may leave net/http, until awayAfter has passed: errAway.
+func (w *responseWriter) waitRoom(c *conn, mayLeave bool) error {
+	by := time.Now().Add(awayAfter)
+	if !mayLeave || !by.Before(w.stallBy) {
+		return c.waitWritable()
+	}
+	// A cancel's deadline that this one replaces is seen within awayAfter.
+	w.setWriteDeadline(by)
+	err := c.waitWritable()
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded) && !w.part.Cancelled():
+		return errAway
+	case err != nil:
+		return err
+	}
+	return w.setWriteDeadline(w.stallBy)
 }
 
 // next is called before each chunk: it blocks while paused, stops a
 // cancelled transfer, and gives the client a fresh stall deadline.
 func (w *responseWriter) next() error {
 	if w.part != nil { // untracked bodies come here only under a rate cap
-		if err := w.part.Wait(w.r.Context()); err != nil {
+		var err error
+		if w.raw != nil { // nothing else watches for a hang-up (hangup.go)
+			err = waitPaused(w.gone.ctx, w.part, w.raw)
+		} else {
+			err = w.part.Wait(w.r.Context())
+		}
+		if err != nil {
 			return err
 		}
 	}
-	return w.rc.SetWriteDeadline(time.Now().Add(w.s.cfg.Stall))
+	w.stallBy = time.Now().Add(w.s.cfg.Stall)
+	return w.setWriteDeadline(w.stallBy)
+}
+
+// conn is the plain connection the response goes out on; nil over TLS.
+func (w *responseWriter) conn() *conn {
+	if w.raw != nil {
+		return w.raw
+	}
+	c, _ := connOf(w.r).(*conn)
+	return c
+}
+
+// setWriteDeadline sets the connection's write deadline, through net/http
+// or, once the body left it, directly.
+func (w *responseWriter) setWriteDeadline(t time.Time) error {
+	if w.raw != nil {
+		return w.raw.SetWriteDeadline(t)
+	}
+	return w.rc.SetWriteDeadline(t)
+}
+
+// context ends when the request is done: net/http's, or the one a body
+// that left net/http keeps.
+func (w *responseWriter) context() context.Context {
+	if w.gone != nil {
+		return w.gone.ctx
+	}
+	return w.r.Context()
 }
 
 // adapt sizes the next chunk to about chunkTime at the speed just seen.
@@ -265,7 +335,7 @@ func (w *responseWriter) wrote(n int64) {
 }
 
 func (w *responseWriter) fail(err error) {
-	if err != nil && w.err == nil {
+	if err != nil && err != errAway && w.err == nil {
 		w.err = err
 	}
 }
