@@ -90,7 +90,18 @@ def measure(pid, port, total, step, path, partial):
     socks, points = [], [(0, settle(pid))]
     for target in range(step, total + 1, step):
         while len(socks) < target:
-            s = socket.create_connection(("127.0.0.1", port), timeout=30)
+            s = socket.socket()
+            if partial:
+                # Downloads come as from a LAN: an Ethernet-sized MSS and a
+                # modest receive buffer. Loopback's 64 KiB MSS makes the
+                # kernel give each sending socket megabytes of buffer, and a
+                # thousand stalled ones then fill its TCP memory
+                # (net.ipv4.tcp_mem) before shareit's own memory shows:
+                # new downloads cannot start, whatever the server.
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 1460)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 128 << 10)
+            s.settimeout(30)
+            s.connect(("127.0.0.1", port))
             request(s, path)
             socks.append(s)
         if partial:
