@@ -212,8 +212,8 @@ func (w *responseWriter) resume() {
 }
 
 // end finishes a body that left net/http: its log line, then its
-// connection, kept alive when the body is whole and the server still
-// listens on it.
+// connection, kept alive when the body is whole (its listener closes it if
+// the server stopped listening meanwhile).
 func (a *awaySet) end(w *responseWriter) {
 	g := w.gone
 	g.f.Close()
@@ -223,8 +223,8 @@ func (a *awaySet) end(w *responseWriter) {
 	a.mu.Unlock()
 	g.cancel()
 	c := w.raw
-	if g.keep && g.left == 0 && w.err == nil && w.s.Listening() {
-		c.park.l.park(c.TCPConn, time.Now().Add(idleTimeout), c.park.full, time.Time{})
+	if g.keep && g.left == 0 && w.err == nil {
+		c.park.l.park(c.TCPConn, time.Now().Add(w.s.net.http.IdleTimeout), c.park.full, time.Time{})
 	} else {
 		c.Close()
 	}

@@ -2,7 +2,8 @@ package fileserver
 
 import (
 	"bufio"
-	"context"
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,58 +24,54 @@ import (
 
 const awaySize = 64 << 20 // far more than socket buffers hold
 
-// runAway runs a Server with a awaySize file, big.bin, over runParking's
+// runAway runs a Server with an awaySize file, big.bin, over runParking's
 // folder, with the stall limit given, and subscribes to its log lines and
-// transfer ends.
-func runAway(t *testing.T, stall time.Duration) (*Server, *transfer.Subscription) {
+// transfer ends. stop is startParking's.
+func runAway(t *testing.T, stall time.Duration) (s *Server, sub *transfer.Subscription, stop func() error) {
 	t.Helper()
-	s := runParking(t, nil)
+	s, stop = startParking(t, nil)
 	s.cfg.Stall = stall
 	writeBig(t, filepath.Join(s.cfg.Root, "big.bin"))
-	sub := s.tracker.Subscribe(transfer.EventLog, transfer.EventFinished, transfer.EventFailed, transfer.EventCancelled)
+	sub = s.tracker.Subscribe(transfer.EventLog, transfer.EventFinished, transfer.EventFailed, transfer.EventCancelled)
 	t.Cleanup(sub.Close)
-	return s, sub
+	return s, sub, stop
 }
 
-// writeBig writes awaySize bytes in which every 8-byte word holds its own
-// offset, so that a byte sent twice, or skipped, shows.
+// bigFile is big.bin: every 8-byte word holds its own offset, so a byte
+// sent twice, or skipped, shows.
+var bigFile = sync.OnceValue(func() []byte {
+	b := make([]byte, awaySize)
+	for o := 0; o < len(b); o += 8 {
+		binary.LittleEndian.PutUint64(b[o:], uint64(o))
+	}
+	return b
+})
+
 func writeBig(t *testing.T, path string) {
 	t.Helper()
-	b := make([]byte, awaySize)
-	for i := 0; i < len(b); i += 8 {
-		for k := range 8 {
-			b[i+k] = byte(uint64(i) >> (8 * k))
-		}
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
+	if err := os.WriteFile(path, bigFile(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// checkBig reads the rest of a body that began at offset 0 and had read
-// bytes read already, and reports how many it got in all and whether they
-// were the file's.
-func checkBig(r io.Reader, read int64) (int64, bool) {
-	buf := make([]byte, 1<<20)
-	got, ok := read, true
-	var word [8]byte
-	for {
-		n, err := r.Read(buf)
-		for _, c := range buf[:n] {
-			word[got%8] = c
-			got++
-			if got%8 == 0 {
-				var v uint64
-				for k := range 8 {
-					v |= uint64(word[k]) << (8 * k)
-				}
-				ok = ok && v == uint64(got-8)
-			}
-		}
-		if err != nil {
-			return got, ok
-		}
-	}
+// bigBody checks a body of big.bin from offset 0, across any number of
+// reads: got is how many bytes came, bad whether they were not the file's.
+type bigBody struct {
+	got int64
+	bad bool
+}
+
+func (b *bigBody) Write(p []byte) (int, error) {
+	want := bigFile()[min(b.got, awaySize):]
+	b.bad = b.bad || !bytes.Equal(p, want[:min(len(p), len(want))]) || len(p) > len(want)
+	b.got += int64(len(p))
+	return len(p), nil
+}
+
+// read reads r until it ends or fails, and returns what came in all.
+func (b *bigBody) read(r io.Reader) int64 {
+	io.Copy(b, r)
+	return b.got
 }
 
 // stall starts a download of big.bin that reads the header and no more.
@@ -144,7 +142,7 @@ func nextEnd(t *testing.T, sub *transfer.Subscription) transfer.Event {
 
 // Not parallel: it looks at every goroutine of the test binary.
 func TestStalledDownloadLeavesNetHTTP(t *testing.T) {
-	s, sub := runAway(t, DefaultStall)
+	s, sub, _ := runAway(t, DefaultStall)
 	const clients = 3
 	type client struct {
 		c    net.Conn
@@ -169,8 +167,9 @@ func TestStalledDownloadLeavesNetHTTP(t *testing.T) {
 	// Read again, each gets the whole file, and then its connection
 	// serves the next request.
 	for i, cl := range cs {
-		if got, ok := checkBig(cl.resp.Body, 0); got != awaySize || !ok {
-			t.Fatalf("client %d: %d bytes (intact: %v), want %d", i, got, ok, awaySize)
+		var body bigBody
+		if got := body.read(cl.resp.Body); got != awaySize || body.bad {
+			t.Fatalf("client %d: %d bytes (intact: %v), want %d", i, got, !body.bad, awaySize)
 		}
 		if code, body := get(t, cl.c, cl.br, getHello); code != 200 || body != "hello\n" {
 			t.Fatalf("client %d: next request on the connection: %d %q", i, code, body)
@@ -218,14 +217,14 @@ func TestAwayDownloadEnds(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			s, sub := runAway(t, tc.stall)
+			s, sub, _ := runAway(t, tc.stall)
 			_, _, resp := stall(t, s)
 			waitAway(t, s, 1, 1)
 			tc.end(s)
 			if ev := nextEnd(t, sub); ev.Kind != tc.want || ev.Transfer.Err != tc.err {
 				t.Fatalf("transfer ended %v (%q), want %v (%q)", ev.Kind, ev.Transfer.Err, tc.want, tc.err)
 			}
-			if got, _ := checkBig(resp.Body, 0); got >= awaySize {
+			if got := new(bigBody).read(resp.Body); got >= awaySize {
 				t.Fatalf("the client got all %d bytes", got)
 			}
 			waitAway(t, s, 0, 0)
@@ -239,7 +238,7 @@ func TestAwayDownloadEnds(t *testing.T) {
 func TestAwayDownloadPaused(t *testing.T) {
 	t.Parallel()
 	const limit = 2 * awayAfter
-	s, sub := runAway(t, limit)
+	s, sub, _ := runAway(t, limit)
 	c, _, resp := stall(t, s)
 	gone, _, _ := stall(t, s)
 	waitAway(t, s, 2, 2)
@@ -248,8 +247,8 @@ func TestAwayDownloadPaused(t *testing.T) {
 	// The client reads what the socket buffers held, then nothing comes:
 	// reading stops at the deadline, well past the stall limit.
 	c.SetReadDeadline(time.Now().Add(2 * limit))
-	read, _ := checkBig(resp.Body, 0)
-	if read >= awaySize {
+	var body bigBody
+	if read := body.read(resp.Body); read >= awaySize {
 		t.Fatalf("paused download sent all %d bytes", read)
 	}
 	gone.Close()
@@ -257,11 +256,9 @@ func TestAwayDownloadPaused(t *testing.T) {
 
 	c.SetReadDeadline(time.Time{})
 	s.tracker.Resume()
-	// What was read before the deadline is in read; what the pause held
-	// back comes now, without a byte lost or repeated.
-	got, ok := checkRest(resp.Body, read)
-	if got != awaySize || !ok {
-		t.Fatalf("after the resume the client has %d bytes (intact: %v), want %d", got, ok, awaySize)
+	// What the pause held back comes now, without a byte lost or repeated.
+	if got := body.read(resp.Body); got != awaySize || body.bad {
+		t.Fatalf("after the resume the client has %d bytes (intact: %v), want %d", got, !body.bad, awaySize)
 	}
 	ends := map[transfer.EventKind]int{}
 	for range 2 {
@@ -273,40 +270,15 @@ func TestAwayDownloadPaused(t *testing.T) {
 	waitAway(t, s, 0, 0)
 }
 
-// checkRest goes on with checkBig's check from read bytes in.
-func checkRest(r io.Reader, read int64) (int64, bool) {
-	// checkBig checks whole words: read is where the first deadline cut the
-	// body, so the word it cut is refilled from its start.
-	pad := make([]byte, read%8)
-	for i := range pad {
-		pad[i] = byte(uint64(read-read%8) >> (8 * i))
-	}
-	return checkBig(io.MultiReader(strings.NewReader(string(pad)), r), read-read%8)
-}
-
 // At shutdown a body outside net/http gets the grace period, then is cut,
 // and Run returns after its log line.
 func TestAwayDownloadCutAtShutdown(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	writeBig(t, filepath.Join(root, "big.bin"))
-	tracker := transfer.New()
-	defer tracker.Close()
-	sub := tracker.Subscribe(transfer.EventLog)
-	defer sub.Close()
-	s, err := New(Config{Root: root, Bind: "127.0.0.1", Grace: time.Second}, tracker)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ran := make(chan error, 1)
-	go func() { ran <- s.Run(ctx) }()
+	s, sub, stop := runAway(t, DefaultStall) // grace: 1 s
 	c, _, resp := stall(t, s)
 	waitAway(t, s, 1, 1)
-	cancel()
+	ran := make(chan error, 1)
+	go func() { ran <- stop() }()
 	select {
 	case err := <-ran:
 		if err != nil {
@@ -319,7 +291,7 @@ func TestAwayDownloadCutAtShutdown(t *testing.T) {
 		t.Fatalf("log line %+v: the cut body is logged whole", *ev.Log)
 	}
 	c.SetReadDeadline(time.Now().Add(30 * time.Second))
-	if got, _ := checkBig(resp.Body, 0); got >= awaySize {
+	if got := new(bigBody).read(resp.Body); got >= awaySize {
 		t.Fatalf("the cut download got all %d bytes", got)
 	}
 	if _, err := c.Read(make([]byte, 1)); errors.Is(err, os.ErrDeadlineExceeded) {

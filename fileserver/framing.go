@@ -18,7 +18,8 @@ type connKey struct{}
 
 // conn is a TCP connection that watches request framing, can hold a
 // small response back to send it in one write (cork.go), and leaves
-// net/http when it has been idle a while (park.go). Its ReadFrom keeps
+// net/http when it has been idle a while (park.go) or its download has
+// waited a while for the client (away.go). Its ReadFrom keeps
 // *net.TCPConn's, and so sendfile.
 type conn struct {
 	*net.TCPConn

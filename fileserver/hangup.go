@@ -22,7 +22,7 @@ import (
 // shareit quit while paused. So a paused upload, and a download that has
 // left net/http (away.go), look at their connection now and then.
 
-// hangupCheck is how often a paused upload looks at its connection.
+// hangupCheck is how often a paused body looks at its connection.
 const hangupCheck = time.Second
 
 // netConnKey is the request-context key of a connection that is not a

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +23,13 @@ import (
 // runParking runs a Server on 127.0.0.1 over a folder holding hello.txt;
 // tweak, when not nil, changes its http.Server (timeouts) first.
 func runParking(t *testing.T, tweak func(*http.Server)) *Server {
+	s, _ := startParking(t, tweak)
+	return s
+}
+
+// startParking is runParking that also returns stop, which ends Run as a
+// signal would (the test's end does too) and returns Run's error.
+func startParking(t *testing.T, tweak func(*http.Server)) (*Server, func() error) {
 	t.Helper()
 	root := t.TempDir()
 	if err := os.WriteFile(filepath.Join(root, "hello.txt"), []byte("hello\n"), 0o644); err != nil {
@@ -41,14 +49,17 @@ func runParking(t *testing.T, tweak func(*http.Server)) *Server {
 	ctx, cancel := context.WithCancel(context.Background())
 	ran := make(chan error, 1)
 	go func() { ran <- s.Run(ctx) }()
-	t.Cleanup(func() {
+	stop := sync.OnceValue(func() error {
 		cancel()
-		if err := <-ran; err != nil {
+		return <-ran
+	})
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
 			t.Errorf("Run: %v", err)
 		}
 		tracker.Close()
 	})
-	return s
+	return s, stop
 }
 
 // parkedConns is how many connections s's listener holds outside net/http.
