@@ -13,7 +13,7 @@ BENCH_TOOLS := wrk nginx caddy curl npm tmux
 # Fuzz targets as package:Target; `go test -fuzz` takes one target at a time.
 # `make test` runs each for FUZZTIME_SHORT, `make fuzz` for FUZZTIME.
 FUZZ_TARGETS := fileserver:FuzzClean fileserver:FuzzServeHTTP fileserver:FuzzRange \
-	fileserver:FuzzUploadName fileserver:FuzzListingPage fileserver:FuzzListingJSON \
+	fileserver:FuzzUploadName fileserver:FuzzListingPage fileserver:FuzzListingJSON fileserver:FuzzParseQuick \
 	transfer:FuzzPrintable transfer:FuzzLogLine
 FUZZTIME       ?= 2m
 FUZZTIME_SHORT ?= 8s

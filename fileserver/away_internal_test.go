@@ -29,8 +29,7 @@ const awaySize = 64 << 20 // far more than socket buffers hold
 // transfer ends. stop is startParking's.
 func runAway(t *testing.T, stall time.Duration) (s *Server, sub *transfer.Subscription, stop func() error) {
 	t.Helper()
-	s, stop = startParking(t, nil)
-	s.cfg.Stall = stall
+	s, stop = startParking(t, func(s *Server) { s.cfg.Stall = stall })
 	writeBig(t, filepath.Join(s.cfg.Root, "big.bin"))
 	sub = s.tracker.Subscribe(transfer.EventLog, transfer.EventFinished, transfer.EventFailed, transfer.EventCancelled)
 	t.Cleanup(sub.Close)

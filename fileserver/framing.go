@@ -30,6 +30,7 @@ type conn struct {
 	held   *[]byte
 	nowait bool // sendfile.go: a tracked chunk returns when the socket is full
 	park   parking
+	pre    []byte // read by the quick lane before net/http (park.go)
 }
 
 func (c *conn) Read(p []byte) (int, error) {

@@ -1,6 +1,7 @@
 package fileserver
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -63,6 +65,11 @@ func connState(c net.Conn, st http.ConnState) {
 }
 
 func (c *conn) read(p []byte) (int, error) {
+	if len(c.pre) > 0 { // what the quick lane read and left to net/http
+		n := copy(p, c.pre)
+		c.pre = c.pre[n:]
+		return n, nil
+	}
 	pk := &c.park
 	if pk.l == nil || !pk.idle.Load() {
 		return c.TCPConn.Read(p)
@@ -139,6 +146,11 @@ type listener struct {
 	done     chan struct{} // closed by Close
 	once     sync.Once
 	poll     *poller // the parked connections; nil: parking is off
+	// quick answers what a waking connection sent, when it can (quick.go);
+	// nil hands every one to net/http. Its buffers are the loop's.
+	quick     func(l *listener, p *parked, raw syscall.RawConn, head []byte) bool
+	head, out []byte
+	header    time.Duration // net/http's header timeout, for new connections
 
 	mu     sync.Mutex
 	parked map[uint64]*parked // by their id in the epoll set; nil once closed
@@ -156,14 +168,18 @@ type parked struct {
 	full     int
 	headerBy time.Time
 	expiry   *time.Timer // closes it at the deadline net/http had set
+	client   string      // its address, once the quick lane has needed it
 }
 
-func newListener(ln net.Listener) *listener {
+func newListener(ln net.Listener, quick func(*listener, *parked, syscall.RawConn, []byte) bool, header time.Duration) *listener {
 	l := &listener{
 		Listener: ln,
 		accepted: make(chan accepted),
 		done:     make(chan struct{}),
 		parked:   map[uint64]*parked{},
+		quick:    quick,
+		header:   header,
+		head:     make([]byte, quickMax),
 	}
 	// When the system refuses an epoll set, connections are never parked.
 	if p, err := newPoller(); err == nil {
@@ -180,6 +196,13 @@ func newListener(ln net.Listener) *listener {
 func (l *listener) acceptLoop() {
 	for {
 		c, err := l.Listener.Accept()
+		if tc, ok := c.(*net.TCPConn); ok && l.poll != nil && l.quick != nil && l.header > 0 {
+			// It waits for its first request in the set, as a parked
+			// connection does for its next, so the quick lane sees it.
+			by := time.Now().Add(l.header)
+			l.park(tc, by, 0, by)
+			continue
+		}
 		if tc, ok := c.(*net.TCPConn); ok {
 			c = &conn{TCPConn: tc}
 			if l.poll != nil {
@@ -278,32 +301,69 @@ func (l *listener) drop(id uint64) {
 	}
 }
 
-// wake hands a parked connection that has a byte to read back to
-// net/http, and closes it if its client has gone.
+// wake answers what a parked connection sent if the quick lane can, else
+// hands the connection back to net/http; it closes it if its client has
+// gone.
 func (l *listener) wake(id uint64) {
 	p := l.take(id)
 	if p == nil {
 		return
 	}
-	ready := false
 	raw, err := p.tc.SyscallConn()
-	if err == nil {
-		raw.Control(func(fd uintptr) {
-			l.poll.del(fd)
-			var peek [1]byte
-			m, _, err := unix.Recvfrom(int(fd), peek[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
-			// 0 is the client's end; an error, the connection's.
-			ready = m > 0 || err == unix.EAGAIN
-		})
-	}
-	if !ready {
+	if err != nil {
 		p.tc.Close()
 		return
 	}
-	c := &conn{TCPConn: p.tc, park: parking{l: l, full: p.full, headerBy: p.headerBy}}
+	m := 0
+	raw.Control(func(fd uintptr) {
+		// The quick lane takes the request; without it, a peek will do.
+		if l.quick != nil {
+			m, err = unix.Read(int(fd), l.head)
+		} else {
+			m, _, err = unix.Recvfrom(int(fd), l.head[:1], unix.MSG_PEEK|unix.MSG_DONTWAIT)
+		}
+	})
+	// 0 is the client's end; an error, the connection's.
+	if m <= 0 && err != unix.EAGAIN {
+		p.tc.Close()
+		return
+	}
+	var pre []byte
+	if m > 0 && l.quick != nil {
+		if l.quick(l, p, raw, l.head[:m]) {
+			return
+		}
+		pre = bytes.Clone(l.head[:m])
+	}
+	raw.Control(func(fd uintptr) { l.poll.del(fd) })
+	c := &conn{TCPConn: p.tc, pre: pre, park: parking{l: l, full: p.full, headerBy: p.headerBy}}
 	select {
 	case l.accepted <- accepted{c: c}:
 	case <-l.done:
 		p.tc.Close()
 	}
+}
+
+// keep puts a connection the quick lane has answered back in the set
+// until its next request, its deadline, or the listener's close. It is
+// still in the set, one-shot and spent: a new id arms it again, so a
+// timer of its last stay that fired just now finds nothing to close.
+func (l *listener) keep(p *parked, raw syscall.RawConn, deadline time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.parked == nil {
+		p.tc.Close()
+		return
+	}
+	l.last++
+	id := l.last
+	var err error
+	raw.Control(func(fd uintptr) { err = l.poll.rearm(fd, id, unix.EPOLLIN|unix.EPOLLRDHUP) })
+	if err != nil {
+		p.tc.Close()
+		return
+	}
+	p.headerBy = time.Time{}
+	p.expiry = time.AfterFunc(time.Until(deadline), func() { l.drop(id) })
+	l.parked[id] = p
 }

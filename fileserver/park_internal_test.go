@@ -22,14 +22,14 @@ import (
 
 // runParking runs a Server on 127.0.0.1 over a folder holding hello.txt;
 // tweak, when not nil, changes its http.Server (timeouts) first.
-func runParking(t *testing.T, tweak func(*http.Server)) *Server {
+func runParking(t *testing.T, tweak func(*Server)) *Server {
 	s, _ := startParking(t, tweak)
 	return s
 }
 
 // startParking is runParking that also returns stop, which ends Run as a
 // signal would (the test's end does too) and returns Run's error.
-func startParking(t *testing.T, tweak func(*http.Server)) (*Server, func() error) {
+func startParking(t *testing.T, tweak func(*Server)) (*Server, func() error) {
 	t.Helper()
 	root := t.TempDir()
 	if err := os.WriteFile(filepath.Join(root, "hello.txt"), []byte("hello\n"), 0o644); err != nil {
@@ -41,7 +41,7 @@ func startParking(t *testing.T, tweak func(*http.Server)) (*Server, func() error
 		t.Fatal(err)
 	}
 	if tweak != nil {
-		tweak(s.net.http)
+		tweak(s)
 	}
 	if _, err := s.Listen(); err != nil {
 		t.Fatal(err)
@@ -175,7 +175,7 @@ func TestParkedConnectionServesAgain(t *testing.T) {
 func TestParkedConnectionKeepsIdleTimeout(t *testing.T) {
 	t.Parallel()
 	const idle = 3 * parkAfter
-	s := runParking(t, func(h *http.Server) { h.IdleTimeout = idle })
+	s := runParking(t, func(s *Server) { s.net.http.IdleTimeout = idle })
 	c, err := net.Dial("tcp", s.Addr())
 	if err != nil {
 		t.Fatal(err)
@@ -223,7 +223,7 @@ func TestStopClosesParkedConnections(t *testing.T) {
 func TestParkedNewConnectionKeepsHeaderTimeout(t *testing.T) {
 	t.Parallel()
 	const header = 3 * time.Second
-	s := runParking(t, func(h *http.Server) { h.ReadHeaderTimeout = header })
+	s := runParking(t, func(s *Server) { s.net.http.ReadHeaderTimeout = header })
 	dialled := time.Now()
 	c, err := net.Dial("tcp", s.Addr())
 	if err != nil {

@@ -51,6 +51,12 @@ func (p *poller) add(raw syscall.RawConn, id uint64, events uint32) error {
 	return err
 }
 
+// rearm arms fd, still in the set since its one event, again, under id.
+func (p *poller) rearm(fd uintptr, id uint64, events uint32) error {
+	ev := unix.EpollEvent{Events: events | unix.EPOLLONESHOT, Fd: int32(id), Pad: int32(id >> 32)}
+	return unix.EpollCtl(p.epoll, unix.EPOLL_CTL_MOD, int(fd), &ev)
+}
+
 // del takes fd out of the set, so that it can be added again.
 func (p *poller) del(fd uintptr) {
 	unix.EpollCtl(p.epoll, unix.EPOLL_CTL_DEL, int(fd), nil)

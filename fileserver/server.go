@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/netip"
 	"os"
@@ -286,11 +285,8 @@ func (s *Server) serveFile(w *responseWriter, r *http.Request, f *os.File, cf *c
 		return
 	}
 	// What ServeContent would answer, with the header values made once.
-	ctype := mime.TypeByExtension(filepath.Ext(fi.Name())) // the name's, not the inode's
-	if ctype == "" {
-		ctype = cf.sniffed
-	}
-	h["Content-Type"] = []string{ctype}
+	// The quick lane (quick.go) answers the same.
+	h["Content-Type"] = []string{contentType(fi.Name(), cf)}
 	h["Last-Modified"] = cf.lastMod
 	h["Content-Length"] = cf.length
 	w.WriteHeader(http.StatusOK)

@@ -121,7 +121,7 @@ func (s *Server) wrapListener(ln net.Listener) net.Listener {
 	if s.access.tls != nil {
 		return tls.NewListener(ln, s.access.tls)
 	}
-	return newListener(ln) // park.go
+	return newListener(ln, s.quick, s.net.http.ReadHeaderTimeout) // park.go, quick.go
 }
 
 // names is what a made certificate is valid for.

@@ -1,0 +1,257 @@
+package fileserver
+
+import (
+	"bytes"
+	"mime"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"shareit/transfer"
+)
+
+// The quick lane. net/http spends about twice nginx's CPU on a small file
+// (a goroutine per connection, a background read per request, a request
+// and its header map), and on a loaded 2-core machine its 99th percentile
+// is four times nginx's; a ten-line net/http server does the same
+// (docs/PROFILE.md). Connections wait for their requests in the listener's
+// epoll set (park.go), and the loop that watches the set looks at what a
+// connection sent before it hands it to net/http: one whole plain GET or
+// HEAD of a small file in the cache (filecache.go) is answered there, in
+// one write, and the connection goes back to the set. Anything else goes to
+// net/http with none of its bytes taken: a Range or a precondition, a query
+// or an escape in the path, a body, a request not whole in one read, HTTP/1.0,
+// a password, a rate cap or a pause. The answer is the one serveFile gives.
+
+// quickMax is the most of a request the lane looks at; longer ones (big
+// cookies) go to net/http.
+const quickMax = 4 << 10
+
+// quickReq is the part of a request the lane uses. Its slices point into
+// the bytes it was read from.
+type quickReq struct {
+	head      bool // HEAD, not GET
+	close     bool // Connection: close
+	target    []byte
+	referer   []byte
+	userAgent []byte
+	n         int // the request's length in bytes
+}
+
+// parseQuick reads the request at the start of b, which must hold all of
+// it. False for anything but the plain form the lane answers; net/http
+// then reads it, and says what is wrong with it if anything is.
+func parseQuick(b []byte) (q quickReq, ok bool) {
+	line, rest, ok := cutLine(b)
+	if !ok {
+		return q, false
+	}
+	if m, after, found := bytes.Cut(line, []byte(" ")); found && string(m) == http.MethodGet {
+		line = after
+	} else if found && string(m) == http.MethodHead {
+		line, q.head = after, true
+	} else {
+		return q, false
+	}
+	target, proto, found := bytes.Cut(line, []byte(" "))
+	if !found || string(proto) != "HTTP/1.1" || !plainTarget(target) {
+		return q, false
+	}
+	q.target = target
+	hosts := 0
+	for {
+		if line, rest, ok = cutLine(rest); !ok {
+			return q, false
+		}
+		if len(line) == 0 {
+			break
+		}
+		name, value, found := bytes.Cut(line, []byte(":"))
+		if !found || !token(name) {
+			return q, false // also a folded line, which starts with a space
+		}
+		value = bytes.Trim(value, " \t")
+		for _, c := range value {
+			if c < ' ' && c != '\t' || c == 0x7f {
+				return q, false
+			}
+		}
+		switch {
+		case bytes.EqualFold(name, []byte("Host")):
+			hosts++
+			if len(value) == 0 || !onlyBytes(value, "-.:[]") {
+				return q, false
+			}
+		case bytes.EqualFold(name, []byte("Connection")):
+			switch {
+			case bytes.EqualFold(value, []byte("close")):
+				q.close = true
+			case !bytes.EqualFold(value, []byte("keep-alive")):
+				return q, false
+			}
+		case bytes.EqualFold(name, []byte("User-Agent")):
+			if q.userAgent == nil {
+				q.userAgent = value
+			}
+		case bytes.EqualFold(name, []byte("Referer")):
+			if q.referer == nil {
+				q.referer = value
+			}
+		case bytes.EqualFold(name, []byte("Range")),
+			len(name) > 3 && bytes.EqualFold(name[:3], []byte("If-")),
+			bytes.EqualFold(name, []byte("Content-Length")),
+			bytes.EqualFold(name, []byte("Transfer-Encoding")),
+			bytes.EqualFold(name, []byte("Expect")),
+			bytes.EqualFold(name, []byte("Upgrade")):
+			return q, false
+		}
+	}
+	if hosts != 1 {
+		return q, false
+	}
+	q.n = len(b) - len(rest)
+	return q, true
+}
+
+// cutLine splits b after its first CRLF. A bare CR or LF before it, or no
+// CRLF at all, is false.
+func cutLine(b []byte) (line, rest []byte, ok bool) {
+	i := bytes.IndexAny(b, "\r\n")
+	if i < 0 || b[i] != '\r' || i+1 == len(b) || b[i+1] != '\n' {
+		return nil, nil, false
+	}
+	return b[:i], b[i+2:], true
+}
+
+// token reports whether b is a header name (RFC 9110 §5.6.2).
+func token(b []byte) bool {
+	return len(b) > 0 && onlyBytes(b, "!#$%&'*+-.^_`|~")
+}
+
+// onlyBytes reports whether b holds only letters, digits and bytes of
+// other.
+func onlyBytes(b []byte, other string) bool {
+	for _, c := range b {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			strings.IndexByte(other, c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// plainTarget reports whether t is a path that means itself: no escapes,
+// no query, no fragment, no folder (a trailing slash), only characters a
+// path may hold as they are.
+func plainTarget(t []byte) bool {
+	return len(t) > 1 && t[0] == '/' && t[len(t)-1] != '/' && onlyBytes(t, "/-._~!$&'()*+,;=:@")
+}
+
+// quick answers req, what a read from a waiting connection found, if the
+// lane can; false leaves it to net/http. It runs on the loop that watches
+// the set, which owns l.out.
+func (s *Server) quick(l *listener, p *parked, raw syscall.RawConn, req []byte) bool {
+	start := time.Now()
+	if s.access.auth != nil || s.Rate() > 0 || s.tracker.Paused() {
+		return false
+	}
+	// One request, whole: pipelined ones go to net/http together.
+	q, ok := parseQuick(req)
+	if !ok || q.n != len(req) {
+		return false
+	}
+	rel, status := s.clean(string(q.target))
+	if status != 0 {
+		return false
+	}
+	fi, err := s.statFile(s.root.Load(), rel)
+	if err != nil {
+		return false
+	}
+	cf := s.files.cached(fi)
+	if cf == nil {
+		return false
+	}
+	if p.client == "" {
+		p.client = clientIP(p.tc.RemoteAddr().String())
+	}
+	line := transfer.LogLine{
+		Time:      start,
+		Client:    p.client,
+		Method:    http.MethodGet,
+		URI:       string(q.target),
+		Proto:     "HTTP/1.1",
+		Status:    http.StatusOK,
+		Referer:   string(q.referer),
+		UserAgent: string(q.userAgent),
+		File:      fi.Size(),
+	}
+	out := append(l.out[:0], "HTTP/1.1 200 OK\r\nAccept-Ranges: bytes\r\nContent-Length: "...)
+	out = append(out, cf.length[0]...)
+	out = append(out, "\r\nContent-Type: "...)
+	out = append(out, contentType(fi.Name(), cf)...)
+	out = append(out, "\r\nEtag: "...)
+	out = append(out, cf.etag[0]...)
+	out = append(out, "\r\nLast-Modified: "...)
+	out = append(out, cf.lastMod[0]...)
+	out = append(out, "\r\nDate: "...)
+	out = start.UTC().AppendFormat(out, http.TimeFormat)
+	if q.close {
+		out = append(out, "\r\nConnection: close"...)
+	}
+	out = append(out, "\r\n\r\n"...)
+	if q.head {
+		line.Method = http.MethodHead
+	} else {
+		out = append(out, cf.body...)
+		line.Bytes = int64(len(cf.body))
+	}
+	l.out = out
+	sent := 0
+	raw.Control(func(fd uintptr) { sent, _ = unix.Write(int(fd), out) }) // non-blocking
+	sent = max(sent, 0)
+	if sent == len(out) {
+		s.quickDone(l, p, raw, &line, !q.close)
+		return true
+	}
+	// The socket is full: the rest waits for room on a goroutine of its
+	// own, which Run waits for as it does for handlers.
+	s.handlers.Add(1)
+	go s.quickRest(l, p, raw, bytes.Clone(out[sent:]), line, !q.close)
+	return true
+}
+
+func (s *Server) quickRest(l *listener, p *parked, raw syscall.RawConn, rest []byte, line transfer.LogLine, keep bool) {
+	defer s.handlers.Done()
+	p.tc.SetWriteDeadline(time.Now().Add(s.cfg.Stall))
+	_, err := p.tc.Write(rest)
+	p.tc.SetWriteDeadline(time.Time{})
+	if err != nil {
+		line.Bytes = 0 // cut short
+	}
+	s.quickDone(l, p, raw, &line, keep && err == nil)
+}
+
+// quickDone logs an answered request and puts its connection back in the
+// set, or closes it.
+func (s *Server) quickDone(l *listener, p *parked, raw syscall.RawConn, line *transfer.LogLine, keep bool) {
+	line.Duration = time.Since(line.Time)
+	s.tracker.Log(*line)
+	if !keep {
+		p.tc.Close()
+		return
+	}
+	l.keep(p, raw, time.Now().Add(s.net.http.IdleTimeout))
+}
+
+// contentType is a file's Content-Type: its name's, else its content's.
+func contentType(name string, cf *cachedFile) string {
+	if ctype := mime.TypeByExtension(filepath.Ext(name)); ctype != "" {
+		return ctype
+	}
+	return cf.sniffed
+}
