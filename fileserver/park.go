@@ -17,12 +17,14 @@ import (
 
 // A connection waiting for its next request costs net/http a goroutine
 // (8 KiB of stack or more) and 4 KiB read and write buffers: about 19 KiB
-// each, measured with 10,000 idle keep-alive connections. Once one has been
-// quiet for parkAfter, conn tells net/http it ended, and the listener keeps
-// the bare TCP connection in an epoll set until its next byte, which hands
-// it back to net/http through Accept, as if new: about 3 KiB each. The
-// client sees one keep-alive connection throughout. Plain HTTP only: a TLS
-// connection's state lives above the TCP connection.
+// each, measured with 10,000 idle keep-alive connections. The listener
+// keeps the bare TCP connection in an epoll set instead: about 3 KiB each.
+// A new connection waits there from the accept; one net/http has answered
+// comes back once it has been quiet for parkAfter (conn tells net/http it
+// ended). Its next request is answered there by the quick lane (quick.go)
+// or handed, with the bytes read, to net/http through Accept, as if new.
+// The client sees one keep-alive connection throughout. Plain HTTP only: a
+// TLS connection's state lives above the TCP connection.
 
 // parkAfter is how long a connection waits for a request inside net/http.
 // Busy clients never wait that long, so they never pay for the hand-back.
