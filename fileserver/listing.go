@@ -30,6 +30,9 @@ type listing struct {
 	Entries []entry
 	Version string
 	page    pageInfo // the order, upload form and limits shown (page.go)
+	// out is the page being written: Rows appends to it at once rather
+	// than return a megabyte that the template copies twice.
+	out *buffer
 }
 
 type crumb struct{ Name, URL string }
@@ -51,7 +54,14 @@ type entry struct {
 // are shown with U+FFFD and control characters escaped, while the link still
 // carries every byte.
 func (l *listing) Rows() template.HTML {
-	b := make([]byte, 0, len(l.Entries)*160)
+	if l.out != nil {
+		l.out.b = l.appendRows(l.out.b)
+		return ""
+	}
+	return template.HTML(l.appendRows(nil))
+}
+
+func (l *listing) appendRows(b []byte) []byte {
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		b = append(b, `<tr class="`...)
@@ -71,7 +81,7 @@ func (l *listing) Rows() template.HTML {
 		b = e.ModTime.UTC().AppendFormat(b, "<span>2006-01-02</span> 15:04")
 		b = append(b, "</td></tr>\n"...)
 	}
-	return template.HTML(b)
+	return b
 }
 
 // displayName is a name as people should see it: no raw control or bidi

@@ -112,6 +112,7 @@ func (s *Server) renderListing(root *folder, rel string, entries []entry, v view
 	l.page = pageInfo{view: v, maxUpload: s.cfg.MaxUpload}
 	l.Crumbs[0].Name = rootName(root)
 	b := buffer{b: make([]byte, 0, 8<<10+len(entries)*200)}
+	l.out = &b // the template writes straight to b, so Rows's place is its end
 	err := listingTemplate.Execute(&b, l)
 	return b.b, err
 }
