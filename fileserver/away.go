@@ -115,7 +115,11 @@ func (a *awaySet) wait(w *responseWriter) {
 	if err == nil && !a.cut && !w.part.Cancelled() {
 		a.last++
 		id := a.last
-		if err = a.poll.add(raw, id, unix.EPOLLOUT); err == nil {
+		var aerr error
+		if err = raw.Control(func(fd uintptr) { aerr = a.poll.add(int(fd), id, unix.EPOLLOUT) }); err == nil {
+			err = aerr
+		}
+		if err == nil {
 			a.waiting[id] = w
 			w.gone.id = id
 			w.gone.expiry = time.AfterFunc(time.Until(w.stallBy), func() { a.expire(w, id) })

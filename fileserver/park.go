@@ -9,7 +9,6 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -150,7 +149,7 @@ type listener struct {
 	poll     *poller // the parked connections; nil: parking is off
 	// quick answers what a waking connection sent, when it can (quick.go);
 	// nil hands every one to net/http. Its buffers are the loop's.
-	quick     func(l *listener, p *parked, raw syscall.RawConn, head []byte) bool
+	quick     func(l *listener, p *parked, head []byte) bool
 	head, out []byte
 	header    time.Duration // net/http's header timeout, for new connections
 
@@ -165,15 +164,22 @@ type accepted struct {
 }
 
 // parked is a connection waiting in the epoll set.
+// Whoever holds one outside the map (wake, and the quick lane it calls)
+// owns the connection: nothing else closes it then, so its fd may be used
+// without the net package's guard (RawConn.Control), which costs each call
+// a closure on the heap.
 type parked struct {
 	tc       *net.TCPConn
+	fd       int
+	id       uint64 // in the epoll set and in parked
 	full     int
 	headerBy time.Time
-	expiry   *time.Timer // closes it at the deadline net/http had set
+	deadline time.Time   // net/http's, or the quick lane's idle timeout
+	expiry   *time.Timer // closes it at the deadline
 	client   string      // its address, once the quick lane has needed it
 }
 
-func newListener(ln net.Listener, quick func(*listener, *parked, syscall.RawConn, []byte) bool, header time.Duration) *listener {
+func newListener(ln net.Listener, quick func(*listener, *parked, []byte) bool, header time.Duration) *listener {
 	l := &listener{
 		Listener: ln,
 		accepted: make(chan accepted),
@@ -274,12 +280,15 @@ func (l *listener) park(tc *net.TCPConn, deadline time.Time, full int, headerBy 
 	}
 	l.last++
 	id := l.last
-	if err := l.poll.add(raw, id, unix.EPOLLIN|unix.EPOLLRDHUP); err != nil {
+	fd := -1
+	raw.Control(func(f uintptr) { fd = int(f) })
+	if err := l.poll.add(fd, id, unix.EPOLLIN|unix.EPOLLRDHUP); err != nil {
 		tc.Close()
 		return
 	}
-	l.parked[id] = &parked{tc: tc, full: full, headerBy: headerBy,
-		expiry: time.AfterFunc(time.Until(deadline), func() { l.drop(id) })}
+	p := &parked{tc: tc, fd: fd, id: id, full: full, headerBy: headerBy, deadline: deadline}
+	p.expiry = time.AfterFunc(time.Until(deadline), func() { l.expire(p) })
+	l.parked[id] = p
 }
 
 // take removes a parked connection from the listener's keeping; nil when
@@ -295,10 +304,17 @@ func (l *listener) take(id uint64) *parked {
 	return p
 }
 
-// drop closes a parked connection (its deadline passed). Closing takes it
-// out of the epoll set.
-func (l *listener) drop(id uint64) {
-	if p := l.take(id); p != nil {
+// expire closes a parked connection whose deadline has passed. Closing
+// takes it out of the epoll set. Its timer may have fired as the
+// connection woke and was kept again: then it is not due, and stays.
+func (l *listener) expire(p *parked) {
+	l.mu.Lock()
+	due := l.parked[p.id] == p && !time.Now().Before(p.deadline)
+	if due {
+		delete(l.parked, p.id)
+	}
+	l.mu.Unlock()
+	if due {
 		p.tc.Close()
 	}
 }
@@ -311,20 +327,14 @@ func (l *listener) wake(id uint64) {
 	if p == nil {
 		return
 	}
-	raw, err := p.tc.SyscallConn()
-	if err != nil {
-		p.tc.Close()
-		return
+	// The quick lane takes the request; without it, a peek will do.
+	var m int
+	var err error
+	if l.quick != nil {
+		m, err = unix.Read(p.fd, l.head)
+	} else {
+		m, _, err = unix.Recvfrom(p.fd, l.head[:1], unix.MSG_PEEK|unix.MSG_DONTWAIT)
 	}
-	m := 0
-	raw.Control(func(fd uintptr) {
-		// The quick lane takes the request; without it, a peek will do.
-		if l.quick != nil {
-			m, err = unix.Read(int(fd), l.head)
-		} else {
-			m, _, err = unix.Recvfrom(int(fd), l.head[:1], unix.MSG_PEEK|unix.MSG_DONTWAIT)
-		}
-	})
 	// 0 is the client's end; an error, the connection's.
 	if m <= 0 && err != unix.EAGAIN {
 		p.tc.Close()
@@ -332,12 +342,12 @@ func (l *listener) wake(id uint64) {
 	}
 	var pre []byte
 	if m > 0 && l.quick != nil {
-		if l.quick(l, p, raw, l.head[:m]) {
+		if l.quick(l, p, l.head[:m]) {
 			return
 		}
 		pre = bytes.Clone(l.head[:m])
 	}
-	raw.Control(func(fd uintptr) { l.poll.del(fd) })
+	l.poll.del(uintptr(p.fd))
 	c := &conn{TCPConn: p.tc, pre: pre, park: parking{l: l, full: p.full, headerBy: p.headerBy}}
 	select {
 	case l.accepted <- accepted{c: c}:
@@ -348,9 +358,8 @@ func (l *listener) wake(id uint64) {
 
 // keep puts a connection the quick lane has answered back in the set
 // until its next request, its deadline, or the listener's close. It is
-// still in the set, one-shot and spent: a new id arms it again, so a
-// timer of its last stay that fired just now finds nothing to close.
-func (l *listener) keep(p *parked, raw syscall.RawConn, deadline time.Time) {
+// still in the set, one-shot and spent: rearm arms it again.
+func (l *listener) keep(p *parked, deadline time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.parked == nil {
@@ -359,13 +368,11 @@ func (l *listener) keep(p *parked, raw syscall.RawConn, deadline time.Time) {
 	}
 	l.last++
 	id := l.last
-	var err error
-	raw.Control(func(fd uintptr) { err = l.poll.rearm(fd, id, unix.EPOLLIN|unix.EPOLLRDHUP) })
-	if err != nil {
+	if err := l.poll.rearm(p.fd, id, unix.EPOLLIN|unix.EPOLLRDHUP); err != nil {
 		p.tc.Close()
 		return
 	}
-	p.headerBy = time.Time{}
-	p.expiry = time.AfterFunc(time.Until(deadline), func() { l.drop(id) })
+	p.id, p.headerBy, p.deadline = id, time.Time{}, deadline
+	p.expiry.Reset(time.Until(deadline))
 	l.parked[id] = p
 }

@@ -22,14 +22,14 @@ import (
 
 // runParking runs a Server on 127.0.0.1 over a folder holding hello.txt;
 // tweak, when not nil, changes its http.Server (timeouts) first.
-func runParking(t *testing.T, tweak func(*Server)) *Server {
+func runParking(t testing.TB, tweak func(*Server)) *Server {
 	s, _ := startParking(t, tweak)
 	return s
 }
 
 // startParking is runParking that also returns stop, which ends Run as a
 // signal would (the test's end does too) and returns Run's error.
-func startParking(t *testing.T, tweak func(*Server)) (*Server, func() error) {
+func startParking(t testing.TB, tweak func(*Server)) (*Server, func() error) {
 	t.Helper()
 	root := t.TempDir()
 	if err := os.WriteFile(filepath.Join(root, "hello.txt"), []byte("hello\n"), 0o644); err != nil {

@@ -42,20 +42,15 @@ func newPoller() (*poller, error) {
 // add watches raw's socket for events, one-shot and level-triggered: an
 // event that is already true reports at once. Callers serialise add with
 // close, which ends the set.
-func (p *poller) add(raw syscall.RawConn, id uint64, events uint32) error {
+func (p *poller) add(fd int, id uint64, events uint32) error {
 	ev := unix.EpollEvent{Events: events | unix.EPOLLONESHOT, Fd: int32(id), Pad: int32(id >> 32)}
-	var err error
-	cerr := raw.Control(func(fd uintptr) { err = unix.EpollCtl(p.epoll, unix.EPOLL_CTL_ADD, int(fd), &ev) })
-	if cerr != nil {
-		return cerr
-	}
-	return err
+	return unix.EpollCtl(p.epoll, unix.EPOLL_CTL_ADD, fd, &ev)
 }
 
 // rearm arms fd, still in the set since its one event, again, under id.
-func (p *poller) rearm(fd uintptr, id uint64, events uint32) error {
+func (p *poller) rearm(fd int, id uint64, events uint32) error {
 	ev := unix.EpollEvent{Events: events | unix.EPOLLONESHOT, Fd: int32(id), Pad: int32(id >> 32)}
-	return unix.EpollCtl(p.epoll, unix.EPOLL_CTL_MOD, int(fd), &ev)
+	return unix.EpollCtl(p.epoll, unix.EPOLL_CTL_MOD, fd, &ev)
 }
 
 // del takes fd out of the set, so that it can be added again.
@@ -77,12 +72,13 @@ func (p *poller) run(ready func(id uint64)) {
 	}
 	defer f.Close()
 	events := make([]unix.EpollEvent, 128)
+	n := 0
+	look := func(fd uintptr) bool { // made once: a closure per wait would be garbage
+		n, err = unix.EpollWait(int(fd), events, 0)
+		return n > 0 || err != nil && err != unix.EINTR
+	}
 	for {
-		n := 0
-		rerr := rc.Read(func(fd uintptr) bool {
-			n, err = unix.EpollWait(int(fd), events, 0)
-			return n > 0 || err != nil && err != unix.EINTR
-		})
+		rerr := rc.Read(look)
 		if rerr != nil || err != nil {
 			return
 		}

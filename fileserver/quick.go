@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -154,7 +153,7 @@ func plainTarget(t []byte) bool {
 // quick answers req, what a read from a waiting connection found, if the
 // lane can; false leaves it to net/http. It runs on the loop that watches
 // the set, which owns l.out.
-func (s *Server) quick(l *listener, p *parked, raw syscall.RawConn, req []byte) bool {
+func (s *Server) quick(l *listener, p *parked, req []byte) bool {
 	start := time.Now()
 	if s.access.auth != nil || s.Rate() > 0 || s.tracker.Paused() {
 		return false
@@ -164,7 +163,8 @@ func (s *Server) quick(l *listener, p *parked, raw syscall.RawConn, req []byte) 
 	if !ok || q.n != len(req) {
 		return false
 	}
-	rel, status := s.clean(string(q.target))
+	uri := string(q.target)
+	rel, status := s.clean(uri)
 	if status != 0 {
 		return false
 	}
@@ -183,7 +183,7 @@ func (s *Server) quick(l *listener, p *parked, raw syscall.RawConn, req []byte) 
 		Time:      start,
 		Client:    p.client,
 		Method:    http.MethodGet,
-		URI:       string(q.target),
+		URI:       uri,
 		Proto:     "HTTP/1.1",
 		Status:    http.StatusOK,
 		Referer:   string(q.referer),
@@ -211,21 +211,20 @@ func (s *Server) quick(l *listener, p *parked, raw syscall.RawConn, req []byte) 
 		line.Bytes = int64(len(cf.body))
 	}
 	l.out = out
-	sent := 0
-	raw.Control(func(fd uintptr) { sent, _ = unix.Write(int(fd), out) }) // non-blocking
+	sent, _ := unix.Write(p.fd, out) // non-blocking
 	sent = max(sent, 0)
 	if sent == len(out) {
-		s.quickDone(l, p, raw, &line, !q.close)
+		s.quickDone(l, p, &line, !q.close)
 		return true
 	}
 	// The socket is full: the rest waits for room on a goroutine of its
 	// own, which Run waits for as it does for handlers.
 	s.handlers.Add(1)
-	go s.quickRest(l, p, raw, bytes.Clone(out[sent:]), line, !q.close)
+	go s.quickRest(l, p, bytes.Clone(out[sent:]), line, !q.close)
 	return true
 }
 
-func (s *Server) quickRest(l *listener, p *parked, raw syscall.RawConn, rest []byte, line transfer.LogLine, keep bool) {
+func (s *Server) quickRest(l *listener, p *parked, rest []byte, line transfer.LogLine, keep bool) {
 	defer s.handlers.Done()
 	p.tc.SetWriteDeadline(time.Now().Add(s.cfg.Stall))
 	_, err := p.tc.Write(rest)
@@ -233,19 +232,19 @@ func (s *Server) quickRest(l *listener, p *parked, raw syscall.RawConn, rest []b
 	if err != nil {
 		line.Bytes = 0 // cut short
 	}
-	s.quickDone(l, p, raw, &line, keep && err == nil)
+	s.quickDone(l, p, &line, keep && err == nil)
 }
 
 // quickDone logs an answered request and puts its connection back in the
 // set, or closes it.
-func (s *Server) quickDone(l *listener, p *parked, raw syscall.RawConn, line *transfer.LogLine, keep bool) {
+func (s *Server) quickDone(l *listener, p *parked, line *transfer.LogLine, keep bool) {
 	line.Duration = time.Since(line.Time)
 	s.tracker.Log(*line)
 	if !keep {
 		p.tc.Close()
 		return
 	}
-	l.keep(p, raw, time.Now().Add(s.net.http.IdleTimeout))
+	l.keep(p, time.Now().Add(s.net.http.IdleTimeout))
 }
 
 // contentType is a file's Content-Type: its name's, else its content's.

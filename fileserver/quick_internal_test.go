@@ -18,7 +18,7 @@ import (
 
 // runQuick runs a Server whose small files are cached as soon as they are
 // read once, with a few of them in its folder.
-func runQuick(t *testing.T) *Server {
+func runQuick(t testing.TB) *Server {
 	t.Helper()
 	s := runParking(t, func(s *Server) { s.files.settle = 0 })
 	for name, body := range map[string]string{
@@ -39,7 +39,7 @@ func runQuick(t *testing.T) *Server {
 }
 
 // answer sends raw on a new connection and reads one response.
-func answer(t *testing.T, s *Server, raw string) (*http.Response, string) {
+func answer(t testing.TB, s *Server, raw string) (*http.Response, string) {
 	t.Helper()
 	c, err := net.Dial("tcp", s.Addr())
 	if err != nil {
@@ -328,5 +328,37 @@ func TestQuickLaneWaitsForRoom(t *testing.T) {
 	}
 	if code, body := get(t, c, br, getHello); code != 200 || body != "hello\n" {
 		t.Fatalf("the next request: %d %q", code, body)
+	}
+}
+
+// BenchmarkQuickLane: one keep-alive connection asks for a cached 4 KiB
+// file again and again and reads each answer into the same buffer, so
+// allocs/op are the server's.
+func BenchmarkQuickLane(b *testing.B) {
+	s := runQuick(b)
+	const req = "GET /hello.txt HTTP/1.1\r\nHost: test\r\n\r\n"
+	answer(b, s, req) // into the cache
+	c, err := net.Dial("tcp", s.Addr())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	buf := make([]byte, 64<<10)
+	var n int
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := io.WriteString(c, req); err != nil {
+			b.Fatal(err)
+		}
+		if n, err = c.Read(buf); err != nil {
+			b.Fatal(err)
+		}
+		for !bytes.HasSuffix(buf[:n], []byte("hello\n")) {
+			m, err := c.Read(buf[n:])
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += m
+		}
 	}
 }
