@@ -54,6 +54,30 @@ type awaySet struct {
 	all     map[*responseWriter]struct{}
 	last    uint64 // the last id given
 	cut     bool   // no more waiting: everything is being closed
+	// rest: quick-lane answers that wait for room on a goroutine
+	// (quick.go), cut with the rest.
+	rest map[*net.TCPConn]struct{}
+}
+
+// holdRest notes a quick-lane answer that waits for room, for cutAll;
+// false when everything is being cut already.
+func (a *awaySet) holdRest(tc *net.TCPConn) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.cut {
+		return false
+	}
+	if a.rest == nil {
+		a.rest = map[*net.TCPConn]struct{}{}
+	}
+	a.rest[tc] = struct{}{}
+	return true
+}
+
+func (a *awaySet) dropRest(tc *net.TCPConn) {
+	a.mu.Lock()
+	delete(a.rest, tc)
+	a.mu.Unlock()
 }
 
 // mayLeave reports whether the body now being sent from src may leave
@@ -249,6 +273,9 @@ func (a *awaySet) cutAll() {
 		if w.gone.id == 0 {
 			running = append(running, w)
 		}
+	}
+	for tc := range a.rest {
+		tc.Close() // its write fails, and its goroutine logs it cut
 	}
 	a.mu.Unlock()
 	for _, id := range ids {

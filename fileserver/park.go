@@ -146,7 +146,8 @@ type listener struct {
 	accepted chan accepted
 	done     chan struct{} // closed by Close
 	once     sync.Once
-	poll     *poller // the parked connections; nil: parking is off
+	poll     *poller       // the parked connections; nil: parking is off
+	ran      chan struct{} // closed when poll's loop has returned
 	// quick answers what a waking connection sent, when it can (quick.go);
 	// nil hands every one to net/http. Its buffers are the loop's.
 	quick     func(l *listener, p *parked, head []byte) bool
@@ -191,8 +192,11 @@ func newListener(ln net.Listener, quick func(*listener, *parked, []byte) bool, h
 	}
 	// When the system refuses an epoll set, connections are never parked.
 	if p, err := newPoller(); err == nil {
-		l.poll = p
-		go p.run(l.wake)
+		l.poll, l.ran = p, make(chan struct{})
+		go func() {
+			defer close(l.ran)
+			p.run(l.wake)
+		}()
 	}
 	go l.acceptLoop()
 	return l
@@ -256,7 +260,12 @@ func (l *listener) Close() error {
 			p.tc.Close()
 		}
 		if l.poll != nil {
+			// Once the loop has returned, the quick lane starts nothing
+			// more: what it started (quick.go quickRest) is counted in
+			// the Server's handlers before Shutdown, which calls this,
+			// returns and Run waits for them.
 			l.poll.close()
+			<-l.ran
 		}
 	})
 	return err

@@ -3,6 +3,7 @@ package fileserver
 import (
 	"bytes"
 	"mime"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -218,7 +219,8 @@ func (s *Server) quick(l *listener, p *parked, req []byte) bool {
 		return true
 	}
 	// The socket is full: the rest waits for room on a goroutine of its
-	// own, which Run waits for as it does for handlers.
+	// own, which Run waits for as it does for handlers, and cuts as it
+	// does bodies outside net/http (away.go).
 	s.handlers.Add(1)
 	go s.quickRest(l, p, bytes.Clone(out[sent:]), line, !q.close)
 	return true
@@ -226,9 +228,13 @@ func (s *Server) quick(l *listener, p *parked, req []byte) bool {
 
 func (s *Server) quickRest(l *listener, p *parked, rest []byte, line transfer.LogLine, keep bool) {
 	defer s.handlers.Done()
-	p.tc.SetWriteDeadline(time.Now().Add(s.cfg.Stall))
-	_, err := p.tc.Write(rest)
-	p.tc.SetWriteDeadline(time.Time{})
+	err := net.ErrClosed
+	if s.away.holdRest(p.tc) {
+		p.tc.SetWriteDeadline(time.Now().Add(s.cfg.Stall))
+		_, err = p.tc.Write(rest)
+		p.tc.SetWriteDeadline(time.Time{})
+		s.away.dropRest(p.tc)
+	}
 	if err != nil {
 		line.Bytes = 0 // cut short
 	}

@@ -114,6 +114,13 @@ func TestQuickLaneKeepsConnection(t *testing.T) {
 	t.Cleanup(sub.Close)
 	answer(t, s, getHello) // into the cache
 	nextEvent(t, sub, transfer.EventLog)
+	// net/http answered that one; its goroutine ends at the hang-up.
+	for deadline := time.Now().Add(10 * time.Second); strings.Contains(allStacks(), "net/http.(*conn).serve"); {
+		if time.Now().After(deadline) {
+			t.Fatal("net/http still serves a closed connection")
+		}
+		time.Sleep(10 * time.Millisecond) // polling interval, not synchronisation
+	}
 
 	c, err := net.Dial("tcp", s.Addr())
 	if err != nil {
@@ -280,46 +287,8 @@ func FuzzParseQuick(f *testing.F) {
 // goroutine of its own; the loop goes on. Every answer arrives whole and in
 // order, and the connection serves the next request.
 func TestQuickLaneWaitsForRoom(t *testing.T) {
-	s := runQuick(t)
-	big := bytes.Repeat([]byte("0123456789abcdef"), maxCachedFile/16)
-	if err := os.WriteFile(filepath.Join(s.cfg.Root, "big.txt"), big, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	const req = "GET /big.txt HTTP/1.1\r\nHost: test\r\n\r\n"
-	answer(t, s, req) // into the cache
-	sub := s.tracker.Subscribe(transfer.EventLog)
-	t.Cleanup(sub.Close)
-
-	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-		return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
-	}}
-	c, err := d.Dial("tcp", s.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	// One request at a time, none read, until an answer waits for room.
-	asked := 0
-	for waiting := false; !waiting; {
-		if _, err := io.WriteString(c, req); err != nil {
-			t.Fatal(err)
-		}
-		asked++
-		for deadline := time.Now().Add(30 * time.Second); ; {
-			select {
-			case <-sub.C:
-			default:
-				if waiting = strings.Contains(allStacks(), "(*Server).quickRest"); !waiting {
-					if time.Now().After(deadline) {
-						t.Fatalf("request %d: neither answered nor waiting", asked)
-					}
-					time.Sleep(10 * time.Millisecond) // polling interval, not synchronisation
-					continue
-				}
-			}
-			break
-		}
-	}
+	s, _ := startQuickFull(t)
+	c, asked, big := fillQuick(t, s)
 	br := bufio.NewReader(c)
 	for i := range asked {
 		if code, body := readOne(t, br); code != 200 || body != string(big) {
@@ -329,6 +298,95 @@ func TestQuickLaneWaitsForRoom(t *testing.T) {
 	if code, body := get(t, c, br, getHello); code != 200 || body != "hello\n" {
 		t.Fatalf("the next request: %d %q", code, body)
 	}
+}
+
+// At shutdown an answer that waits for room is cut once the grace period
+// is over, as a download outside net/http is, and logged so: Run does not
+// wait the minute the stall limit would give it.
+func TestQuickLaneCutAtShutdown(t *testing.T) {
+	s, stop := startQuickFull(t) // grace: 1 s
+	sub := s.tracker.Subscribe(transfer.EventLog)
+	t.Cleanup(sub.Close)
+	fillQuick(t, s)
+	ran := make(chan error, 1)
+	go func() { ran <- stop() }()
+	select {
+	case err := <-ran:
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(DefaultStall / 2):
+		t.Fatalf("Run still waits for an answer with no room, %v after shutdown began", DefaultStall/2)
+	}
+	for {
+		if l := nextEvent(t, sub, transfer.EventLog).Log; l.Bytes == 0 {
+			return // the cut one; the others were sent whole
+		}
+	}
+}
+
+// startQuickFull is runQuick, with stop (startParking's), and a cached
+// file as big as the cache takes, big.txt.
+func startQuickFull(t *testing.T) (*Server, func() error) {
+	t.Helper()
+	s, stop := startParking(t, func(s *Server) { s.files.settle = 0 })
+	big := bytes.Repeat([]byte("0123456789abcdef"), maxCachedFile/16)
+	if err := os.WriteFile(filepath.Join(s.cfg.Root, "big.txt"), big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Into the cache. A HEAD, so that its log line, which net/http's path
+	// may publish after the answer is read, is not taken for a GET's.
+	answer(t, s, "HEAD /big.txt HTTP/1.1\r\nHost: test\r\n\r\n")
+	return s, stop
+}
+
+const bigReq = "GET /big.txt HTTP/1.1\r\nHost: test\r\n\r\n"
+
+// fillQuick asks for big.txt on a connection with a small receive buffer,
+// one request at a time and none read, until an answer waits for room. It
+// returns the connection, how many were asked for, and big.txt.
+func fillQuick(t *testing.T, s *Server) (net.Conn, int, []byte) {
+	t.Helper()
+	big, err := os.ReadFile(filepath.Join(s.cfg.Root, "big.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := s.tracker.Subscribe(transfer.EventLog)
+	defer sub.Close()
+	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+	}}
+	c, err := d.Dial("tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	asked := 0
+	for waiting := false; !waiting; {
+		if _, err := io.WriteString(c, bigReq); err != nil {
+			t.Fatal(err)
+		}
+		asked++
+		for deadline := time.Now().Add(30 * time.Second); ; {
+			select {
+			case ev := <-sub.C:
+				if ev.Log.Method != http.MethodGet {
+					continue
+				}
+				// answered whole
+			default:
+				if waiting = strings.Contains(allStacks(), "(*Server).quickRest"); !waiting {
+					if time.Now().After(deadline) {
+						t.Fatalf("request %d: neither answered nor waiting:\n%s", asked, allStacks())
+					}
+					time.Sleep(10 * time.Millisecond) // polling interval, not synchronisation
+					continue
+				}
+			}
+			break
+		}
+	}
+	return c, asked, big
 }
 
 // BenchmarkQuickLane: one keep-alive connection asks for a cached 4 KiB
