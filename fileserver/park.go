@@ -68,7 +68,9 @@ func connState(c net.Conn, st http.ConnState) {
 func (c *conn) read(p []byte) (int, error) {
 	if len(c.pre) > 0 { // what the quick lane read and left to net/http
 		n := copy(p, c.pre)
-		c.pre = c.pre[n:]
+		if c.pre = c.pre[n:]; len(c.pre) == 0 {
+			c.pre = nil // the copy's array goes
+		}
 		return n, nil
 	}
 	pk := &c.park

@@ -8,12 +8,17 @@ import (
 )
 
 // poller is an epoll set of connections that wait without a goroutine
-// each: parked idle connections (park.go) and downloads whose client has
-// stopped reading (away.go). One goroutine, run, watches the set. Entries
-// are one-shot: each reports once, and is taken out of the set then.
+// each: connections waiting for a request (park.go, quick.go) and
+// downloads whose client has stopped reading (away.go). One goroutine,
+// run, watches the set. Entries are one-shot: each reports once, and is
+// then disarmed until armed again or taken out.
 type poller struct {
 	epoll int
 	stop  int // an eventfd in the set, written by close
+	// The set as a file of the runtime's poller, which run waits on: an
+	// epoll set is readable while it has events.
+	file *os.File
+	rc   syscall.RawConn
 }
 
 // stopID is the eventfd's id in the set; connections count from 1.
@@ -36,10 +41,24 @@ func newPoller() (*poller, error) {
 		unix.Close(epoll)
 		return nil, err
 	}
-	return &poller{epoll: epoll, stop: stop}, nil
+	p := &poller{epoll: epoll, stop: stop}
+	if err = unix.SetNonblock(epoll, true); err == nil {
+		p.file = os.NewFile(uintptr(epoll), "epoll") // closes epoll from now on
+		p.rc, err = p.file.SyscallConn()
+	}
+	if err != nil {
+		unix.Close(stop)
+		if p.file != nil {
+			p.file.Close()
+		} else {
+			unix.Close(epoll)
+		}
+		return nil, err
+	}
+	return p, nil
 }
 
-// add watches raw's socket for events, one-shot and level-triggered: an
+// add watches fd's socket for events, one-shot and level-triggered: an
 // event that is already true reports at once. Callers serialise add with
 // close, which ends the set.
 func (p *poller) add(fd int, id uint64, events uint32) error {
@@ -65,20 +84,16 @@ func (p *poller) del(fd uintptr) {
 // cost more CPU than the answers (the quick lane, quick.go).
 func (p *poller) run(ready func(id uint64)) {
 	defer unix.Close(p.stop)
-	f, rc, err := p.file()
-	if err != nil {
-		unix.Close(p.epoll)
-		return
-	}
-	defer f.Close()
+	defer p.file.Close()
 	events := make([]unix.EpollEvent, 128)
-	n := 0
+	var n int
+	var err error
 	look := func(fd uintptr) bool { // made once: a closure per wait would be garbage
 		n, err = unix.EpollWait(int(fd), events, 0)
 		return n > 0 || err != nil && err != unix.EINTR
 	}
 	for {
-		rerr := rc.Read(look)
+		rerr := p.rc.Read(look)
 		if rerr != nil || err != nil {
 			return
 		}
@@ -90,21 +105,6 @@ func (p *poller) run(ready func(id uint64)) {
 			ready(id)
 		}
 	}
-}
-
-// file hands the epoll set to the runtime's poller: an epoll set is
-// readable while it has events.
-func (p *poller) file() (*os.File, syscall.RawConn, error) {
-	if err := unix.SetNonblock(p.epoll, true); err != nil {
-		return nil, nil, err
-	}
-	f := os.NewFile(uintptr(p.epoll), "epoll")
-	rc, err := f.SyscallConn()
-	if err != nil {
-		f.Close()
-		return nil, nil, err
-	}
-	return f, rc, nil
 }
 
 // close ends run. The set must not be used after.
