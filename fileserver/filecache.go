@@ -2,8 +2,10 @@ package fileserver
 
 import (
 	"container/list"
+	"mime"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"syscall"
@@ -58,6 +60,15 @@ func newCachedFile(id fileID, body []byte, fi os.FileInfo) *cachedFile {
 		etag:    []string{etag(fi)},
 		lastMod: []string{fi.ModTime().UTC().Format(http.TimeFormat)},
 	}
+}
+
+// contentType is the Content-Type of the file cf holds under name: the
+// name's (the inode's other names may say otherwise), else its content's.
+func (cf *cachedFile) contentType(name string) string {
+	if ctype := mime.TypeByExtension(filepath.Ext(name)); ctype != "" {
+		return ctype
+	}
+	return cf.sniffed
 }
 
 func newFileCache() *fileCache {

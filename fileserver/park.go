@@ -154,6 +154,8 @@ type listener struct {
 	// nil hands every one to net/http. Its buffers are the loop's.
 	quick     func(l *listener, p *parked, head []byte) bool
 	head, out []byte
+	date      []byte        // the Date header's value, made once a second
+	dateAt    int64         // the second date holds
 	header    time.Duration // net/http's header timeout, for new connections
 
 	mu     sync.Mutex
@@ -174,7 +176,7 @@ type accepted struct {
 type parked struct {
 	tc       *net.TCPConn
 	fd       int
-	id       uint64 // in the epoll set and in parked
+	id       uint64 // in the epoll set and in parked, for as long as it stays
 	full     int
 	headerBy time.Time
 	deadline time.Time   // net/http's, or the quick lane's idle timeout
@@ -210,14 +212,14 @@ func newListener(ln net.Listener, quick func(*listener, *parked, []byte) bool, h
 func (l *listener) acceptLoop() {
 	for {
 		c, err := l.Listener.Accept()
-		if tc, ok := c.(*net.TCPConn); ok && l.poll != nil && l.quick != nil && l.header > 0 {
-			// It waits for its first request in the set, as a parked
-			// connection does for its next, so the quick lane sees it.
-			by := time.Now().Add(l.header)
-			l.park(tc, by, 0, by)
-			continue
-		}
 		if tc, ok := c.(*net.TCPConn); ok {
+			if l.poll != nil && l.quick != nil && l.header > 0 {
+				// It waits for its first request in the set, as a parked
+				// connection does for its next, so the quick lane sees it.
+				by := time.Now().Add(l.header)
+				l.park(tc, by, 0, by)
+				continue
+			}
 			c = &conn{TCPConn: tc}
 			if l.poll != nil {
 				c.(*conn).park.l = l
@@ -367,9 +369,9 @@ func (l *listener) wake(id uint64) {
 	}
 }
 
-// keep puts a connection the quick lane has answered back in the set
-// until its next request, its deadline, or the listener's close. It is
-// still in the set, one-shot and spent: rearm arms it again.
+// keep puts a connection the quick lane has answered back in the set,
+// under its id, until its next request, its deadline, or the listener's
+// close. It is still in the set, one-shot and spent: rearm arms it again.
 func (l *listener) keep(p *parked, deadline time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -377,13 +379,11 @@ func (l *listener) keep(p *parked, deadline time.Time) {
 		p.tc.Close()
 		return
 	}
-	l.last++
-	id := l.last
-	if err := l.poll.rearm(p.fd, id, unix.EPOLLIN|unix.EPOLLRDHUP); err != nil {
+	if err := l.poll.rearm(p.fd, p.id, unix.EPOLLIN|unix.EPOLLRDHUP); err != nil {
 		p.tc.Close()
 		return
 	}
-	p.id, p.headerBy, p.deadline = id, time.Time{}, deadline
+	p.headerBy, p.deadline = time.Time{}, deadline
 	p.expiry.Reset(time.Until(deadline))
-	l.parked[id] = p
+	l.parked[p.id] = p
 }

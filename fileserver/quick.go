@@ -2,10 +2,8 @@ package fileserver
 
 import (
 	"bytes"
-	"mime"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -194,13 +192,13 @@ func (s *Server) quick(l *listener, p *parked, req []byte) bool {
 	out := append(l.out[:0], "HTTP/1.1 200 OK\r\nAccept-Ranges: bytes\r\nContent-Length: "...)
 	out = append(out, cf.length[0]...)
 	out = append(out, "\r\nContent-Type: "...)
-	out = append(out, contentType(fi.Name(), cf)...)
+	out = append(out, cf.contentType(fi.Name())...)
 	out = append(out, "\r\nEtag: "...)
 	out = append(out, cf.etag[0]...)
 	out = append(out, "\r\nLast-Modified: "...)
 	out = append(out, cf.lastMod[0]...)
 	out = append(out, "\r\nDate: "...)
-	out = start.UTC().AppendFormat(out, http.TimeFormat)
+	out = append(out, l.httpDate(start)...)
 	if q.close {
 		out = append(out, "\r\nConnection: close"...)
 	}
@@ -253,10 +251,11 @@ func (s *Server) quickDone(l *listener, p *parked, line *transfer.LogLine, keep 
 	l.keep(p, time.Now().Add(s.net.http.IdleTimeout))
 }
 
-// contentType is a file's Content-Type: its name's, else its content's.
-func contentType(name string, cf *cachedFile) string {
-	if ctype := mime.TypeByExtension(filepath.Ext(name)); ctype != "" {
-		return ctype
+// httpDate is t as a Date header's value, formatted once a second. The
+// loop's only.
+func (l *listener) httpDate(t time.Time) []byte {
+	if sec := t.Unix(); sec != l.dateAt || l.date == nil {
+		l.date, l.dateAt = t.UTC().AppendFormat(l.date[:0], http.TimeFormat), sec
 	}
-	return cf.sniffed
+	return l.date
 }

@@ -79,6 +79,9 @@ func TestQuickLaneAnswersAsNetHTTP(t *testing.T) {
 	} {
 		viaNetHTTP, want := answer(t, s, req+"If-Match: *\r\n\r\n") // also fills the cache
 		viaQuick, got := answer(t, s, req+"\r\n")
+		if _, err := http.ParseTime(viaQuick.Header.Get("Date")); err != nil {
+			t.Errorf("%q: the quick lane's Date: %v", req, err)
+		}
 		viaNetHTTP.Header.Del("Date")
 		viaQuick.Header.Del("Date")
 		if viaQuick.Status != viaNetHTTP.Status || got != want || !sameHeader(viaQuick.Header, viaNetHTTP.Header) {
@@ -88,6 +91,17 @@ func TestQuickLaneAnswersAsNetHTTP(t *testing.T) {
 		if viaQuick.StatusCode != 200 {
 			t.Errorf("%q: %s, want 200", req, viaQuick.Status)
 		}
+	}
+}
+
+// waitStacks waits until some goroutine's stack holds fn, or none does.
+func waitStacks(t *testing.T, fn string, want bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); strings.Contains(allStacks(), fn) != want; {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 10 s, a goroutine in %s: %v, want %v", fn, !want, want)
+		}
+		time.Sleep(10 * time.Millisecond) // polling interval, not synchronisation
 	}
 }
 
@@ -115,12 +129,7 @@ func TestQuickLaneKeepsConnection(t *testing.T) {
 	answer(t, s, getHello) // into the cache
 	nextEvent(t, sub, transfer.EventLog)
 	// net/http answered that one; its goroutine ends at the hang-up.
-	for deadline := time.Now().Add(10 * time.Second); strings.Contains(allStacks(), "net/http.(*conn).serve"); {
-		if time.Now().After(deadline) {
-			t.Fatal("net/http still serves a closed connection")
-		}
-		time.Sleep(10 * time.Millisecond) // polling interval, not synchronisation
-	}
+	waitStacks(t, "net/http.(*conn).serve", false)
 
 	c, err := net.Dial("tcp", s.Addr())
 	if err != nil {
@@ -179,12 +188,7 @@ func TestQuickLaneStandsAside(t *testing.T) {
 	if _, err := io.WriteString(c, getHello); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(allStacks(), "WaitResumed"); {
-		if time.Now().After(deadline) {
-			t.Fatal("the request does not wait for the resume")
-		}
-		time.Sleep(10 * time.Millisecond) // polling interval, not synchronisation
-	}
+	waitStacks(t, "WaitResumed", true) // the request waits for the resume
 	s.tracker.Resume()
 	if code, body := readOne(t, bufio.NewReader(c)); code != 200 || body != "hello\n" {
 		t.Fatalf("after the resume: %d %q", code, body)

@@ -286,7 +286,7 @@ func (s *Server) serveFile(w *responseWriter, r *http.Request, f *os.File, cf *c
 	}
 	// What ServeContent would answer, with the header values made once.
 	// The quick lane (quick.go) answers the same.
-	h["Content-Type"] = []string{contentType(fi.Name(), cf)}
+	h["Content-Type"] = []string{cf.contentType(fi.Name())}
 	h["Last-Modified"] = cf.lastMod
 	h["Content-Length"] = cf.length
 	w.WriteHeader(http.StatusOK)
