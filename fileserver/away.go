@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"sync"
 	"time"
@@ -43,6 +42,7 @@ type away struct {
 	cancel context.CancelFunc // cut: shutdown's grace ran out, or Close
 	id     uint64             // in the waiting set; 0 while a goroutine sends
 	expiry *time.Timer        // the stall deadline, while waiting
+	req    request            // of the request, what its log line shows
 }
 
 // awaySet is a server's bodies that left net/http: waiting in the epoll
@@ -107,12 +107,10 @@ func (w *responseWriter) leave(c *conn, f *os.File, left int64) error {
 		if a.all == nil {
 			a.all, a.waiting = map[*responseWriter]struct{}{}, map[uint64]*responseWriter{}
 		}
-		w.gone = &away{f: f, keep: keep, ctx: ctx, cancel: cancel}
 		// net/http's response, its buffers and its goroutines are let go,
 		// and of the request only what the log line shows is kept.
-		w.raw, w.rf, w.rc, w.ResponseWriter = c, c, nil, nil
-		w.r = &http.Request{Method: w.r.Method, RequestURI: w.r.RequestURI, Proto: w.r.Proto,
-			Header: http.Header{"Referer": w.r.Header["Referer"], "User-Agent": w.r.Header["User-Agent"]}}
+		w.gone = &away{f: f, keep: keep, ctx: ctx, cancel: cancel, req: requestOf(w.r)}
+		w.raw, w.rf, w.rc, w.ResponseWriter, w.r = c, c, nil, nil, nil
 		a.all[w] = struct{}{}
 		a.mu.Unlock()
 	}

@@ -345,23 +345,40 @@ func (w *responseWriter) release(f *os.File) {
 
 // logRequest publishes the request's log line once the response is done.
 func (s *Server) logRequest(w *responseWriter) {
-	r, start := w.r, w.start
+	r := w.request()
 	w.done()
 	s.tracker.Log(transfer.LogLine{
-		Time:      start,
+		Time:      w.start,
 		Client:    w.client,
 		User:      w.user,
-		Method:    r.Method,
-		URI:       r.RequestURI,
-		Proto:     r.Proto,
+		Method:    r.method,
+		URI:       r.uri,
+		Proto:     r.proto,
 		Status:    w.statusCode(),
 		Bytes:     w.bytes,
-		Referer:   r.Referer(),
-		UserAgent: r.UserAgent(),
-		Duration:  time.Since(start),
+		Referer:   r.referer,
+		UserAgent: r.userAgent,
+		Duration:  time.Since(w.start),
 		Transfer:  w.transferID(),
 		File:      w.file,
 	})
+}
+
+// request is what a log line shows of a request. A body that left
+// net/http keeps only this of it (away.go): 80 bytes, where the request
+// and its header map are 700.
+type request struct{ method, uri, proto, referer, userAgent string }
+
+func requestOf(r *http.Request) request {
+	return request{r.Method, r.RequestURI, r.Proto, r.Referer(), r.UserAgent()}
+}
+
+// request is the request the response answers.
+func (w *responseWriter) request() request {
+	if w.gone != nil {
+		return w.gone.req
+	}
+	return requestOf(w.r)
 }
 
 // clientIP is the address part of a RemoteAddr, with IPv4-mapped IPv6

@@ -90,7 +90,7 @@ type logical struct {
 
 	// guarded by Tracker.mu
 	size      int64
-	parts     map[*Part]struct{}
+	parts     []*Part // the running ones; a slice, as there is mostly one
 	err       string
 	speed     float64
 	lastBytes int64
@@ -175,7 +175,6 @@ func (t *Tracker) Begin(info Info, abort func()) *Part {
 			client:  c,
 			cancel:  make(chan struct{}),
 			size:    info.Size,
-			parts:   make(map[*Part]struct{}, 1),
 			cover:   coverage{whole: wholeOf(info)},
 		}
 		t.active[x.id] = x
@@ -190,7 +189,7 @@ func (t *Tracker) Begin(info Info, abort func()) *Part {
 		x.cover.join(wholeOf(info))
 	}
 	p := &Part{t: t, x: x, size: info.Size, offset: info.Offset, abort: abort}
-	x.parts[p] = struct{}{}
+	x.parts = append(x.parts, p)
 	if len(x.parts) == 1 {
 		t.publish(Event{Kind: EventStarted, Transfer: x.snapshot(now, t.isPaused())})
 	}
@@ -262,7 +261,7 @@ func (t *Tracker) Cancel(id uint64) bool {
 	// A retry by the same client is a new transfer, not this cancelled one.
 	delete(t.byKey, x.key)
 	var aborts []func()
-	for p := range x.parts {
+	for _, p := range x.parts {
 		if p.abort != nil {
 			aborts = append(aborts, p.abort)
 		}
@@ -487,7 +486,7 @@ func (p *Part) Done(err error) {
 	}
 	p.done = true
 	x := p.x
-	delete(x.parts, p)
+	x.parts = slices.DeleteFunc(x.parts, func(q *Part) bool { return q == p })
 	if err == nil && p.size >= 0 && p.bytes.Load() < p.size {
 		err = ErrIncomplete
 	}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -306,4 +307,20 @@ func shareDir(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// The collector runs at gcPercent unless the user set GOGC.
+func TestTuneGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	t.Setenv("GOGC", "300")
+	debug.SetGCPercent(300)
+	tuneGC()
+	if got := debug.SetGCPercent(100); got != 300 {
+		t.Errorf("with GOGC=300 set, the collector ran at %d", got)
+	}
+	os.Unsetenv("GOGC")
+	tuneGC()
+	if got := debug.SetGCPercent(100); got != gcPercent {
+		t.Errorf("with no GOGC, the collector ran at %d, want %d", got, gcPercent)
+	}
 }
