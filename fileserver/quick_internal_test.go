@@ -38,30 +38,6 @@ func runQuick(t testing.TB) *Server {
 	return s
 }
 
-// answer sends raw on a new connection and reads one response.
-func answer(t testing.TB, s *Server, raw string) (*http.Response, string) {
-	t.Helper()
-	c, err := net.Dial("tcp", s.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := io.WriteString(c, raw); err != nil {
-		t.Fatal(err)
-	}
-	method, _, _ := strings.Cut(raw, " ")
-	resp, err := http.ReadResponse(bufio.NewReader(c), &http.Request{Method: method})
-	if err != nil {
-		t.Fatalf("%q: %v", raw, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("%q: body: %v", raw, err)
-	}
-	return resp, string(body)
-}
-
 // The quick lane gives the answer net/http gives. "If-Match: *" sends the
 // same request to net/http (the lane leaves preconditions to it), and on
 // a file that exists it changes nothing in the answer.
@@ -77,14 +53,14 @@ func TestQuickLaneAnswersAsNetHTTP(t *testing.T) {
 		"GET //sub/./a+b(1).json HTTP/1.1\r\nHost: test\r\n",
 		"GET /dup.txt HTTP/1.1\r\nHost: test\r\nConnection: close\r\n",
 	} {
-		viaNetHTTP, want := answer(t, s, req+"If-Match: *\r\n\r\n") // also fills the cache
-		viaQuick, got := answer(t, s, req+"\r\n")
+		viaNetHTTP, want := rawResponse(t, s.Addr(), req+"If-Match: *\r\n\r\n") // also fills the cache
+		viaQuick, got := rawResponse(t, s.Addr(), req+"\r\n")
 		if _, err := http.ParseTime(viaQuick.Header.Get("Date")); err != nil {
 			t.Errorf("%q: the quick lane's Date: %v", req, err)
 		}
 		viaNetHTTP.Header.Del("Date")
 		viaQuick.Header.Del("Date")
-		if viaQuick.Status != viaNetHTTP.Status || got != want || !sameHeader(viaQuick.Header, viaNetHTTP.Header) {
+		if viaQuick.Status != viaNetHTTP.Status || string(got) != string(want) || !sameHeader(viaQuick.Header, viaNetHTTP.Header) {
 			t.Errorf("%q:\nquick lane: %s %v %q\nnet/http:   %s %v %q", req,
 				viaQuick.Status, viaQuick.Header, got, viaNetHTTP.Status, viaNetHTTP.Header, want)
 		}
@@ -126,7 +102,7 @@ func TestQuickLaneKeepsConnection(t *testing.T) {
 	s := runQuick(t)
 	sub := s.tracker.Subscribe(transfer.EventLog)
 	t.Cleanup(sub.Close)
-	answer(t, s, getHello) // into the cache
+	rawResponse(t, s.Addr(), getHello) // into the cache
 	nextEvent(t, sub, transfer.EventLog)
 	// net/http answered that one; its goroutine ends at the hang-up.
 	waitStacks(t, "net/http.(*conn).serve", false)
@@ -172,9 +148,9 @@ func TestQuickLaneKeepsConnection(t *testing.T) {
 // carries out (and for a password: auth_test.go runs through it).
 func TestQuickLaneStandsAside(t *testing.T) {
 	s := runQuick(t)
-	answer(t, s, getHello) // into the cache
+	rawResponse(t, s.Addr(), getHello) // into the cache
 	s.SetRate(1 << 20)
-	if resp, body := answer(t, s, getHello); resp.StatusCode != 200 || body != "hello\n" {
+	if resp, body := rawResponse(t, s.Addr(), getHello); resp.StatusCode != 200 || string(body) != "hello\n" {
 		t.Fatalf("under a rate cap: %s %q", resp.Status, body)
 	}
 	s.SetRate(0)
@@ -340,7 +316,7 @@ func startQuickFull(t *testing.T) (*Server, func() error) {
 	}
 	// Into the cache. A HEAD, so that its log line, which net/http's path
 	// may publish after the answer is read, is not taken for a GET's.
-	answer(t, s, "HEAD /big.txt HTTP/1.1\r\nHost: test\r\n\r\n")
+	rawResponse(t, s.Addr(), "HEAD /big.txt HTTP/1.1\r\nHost: test\r\n\r\n")
 	return s, stop
 }
 
@@ -399,7 +375,7 @@ func fillQuick(t *testing.T, s *Server) (net.Conn, int, []byte) {
 func BenchmarkQuickLane(b *testing.B) {
 	s := runQuick(b)
 	const req = "GET /hello.txt HTTP/1.1\r\nHost: test\r\n\r\n"
-	answer(b, s, req) // into the cache
+	rawResponse(b, s.Addr(), req) // into the cache
 	c, err := net.Dial("tcp", s.Addr())
 	if err != nil {
 		b.Fatal(err)
