@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // A download whose client stops reading waits for room outside net/http's
@@ -165,4 +168,72 @@ func TestSendfileStopsWhenSocketFull(t *testing.T) {
 	if b := <-got; !bytes.Equal(b, want) {
 		t.Fatalf("client got %d bytes, not the file's %d", len(b), size)
 	}
+}
+
+// cached, which lets sendfile run raw, says yes only when every page of
+// the range from the file's offset is in the page cache, as mincore on a
+// mapping of the file sees it.
+func TestCachedMatchesPageCache(t *testing.T) {
+	t.Parallel()
+	const size = 4 << 20
+	path := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(path, bytes.Repeat([]byte{7}, size), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fd := int(f.Fd())
+	m, err := unix.Mmap(fd, 0, size, unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Munmap(m)
+	page := os.Getpagesize()
+	resident := func(off, n int) bool {
+		vec := make([]byte, (n+page-1)/page)
+		if _, _, errno := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(&m[off])), uintptr(n), uintptr(unsafe.Pointer(&vec[0]))); errno != 0 {
+			t.Fatal(errno)
+		}
+		for _, v := range vec {
+			if v&1 == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	check := func(what string, off, n int, want bool) {
+		t.Helper()
+		if _, err := f.Seek(int64(off), io.SeekStart); err != nil {
+			t.Fatal(err)
+		}
+		if noCachestat.Load() {
+			want = false // the kernel has no cachestat: never raw
+		}
+		if got := cached(f.Fd(), int64(n)); got != want {
+			t.Errorf("%s: cached(%d bytes from %d) = %v, want %v", what, n, off, got, want)
+		}
+	}
+
+	if _, err := io.Copy(io.Discard, f); err != nil { // read: all in the cache
+		t.Fatal(err)
+	}
+	check("read", 0, size, resident(0, size))
+	check("read, from the middle", size/2, size/2, resident(size/2, size/2))
+	check("past the end", size/2, size, false)
+
+	// Written back, then dropped: out of the cache, except where the
+	// filesystem is memory (tmpfs), where mincore still sees it.
+	if err := unix.Fdatasync(fd); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Fadvise(fd, size/2, size/2, unix.FADV_DONTNEED); err != nil {
+		t.Fatal(err)
+	}
+	check("first half, kept", 0, size/2, resident(0, size/2))
+	check("second half, dropped", size/2, size/2, resident(size/2, size/2))
+	check("both halves", 0, size, resident(0, size))
+	t.Logf("cachestat available: %v; second half resident after DONTNEED: %v", !noCachestat.Load(), resident(size/2, size/2))
 }

@@ -43,6 +43,7 @@ type responseWriter struct {
 	user   string    // the authenticated user, for the log
 	file   int64     // size of the file sent; -1 when the body is not a file (placement.go)
 	mtime  time.Time // of the file sent, to see it rewritten mid-body (changed.go)
+	seen   time.Time // when the file was last checked against size and mtime
 	corked *conn     // the connection, while its small response is held back (ServeHTTP)
 	start  time.Time // when the request came, for the log
 	// A body that left net/http (away.go): its connection, which replaces
@@ -219,13 +220,13 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 			}
 			return n, err
 		}
-		if err := w.unchanged(r); err != nil { // changed.go
+		w.adapt(m, time.Since(start))
+		if err := w.unchanged(r, chunk.N > 0 || left <= w.chunk); err != nil { // changed.go
 			return n, err
 		}
 		if chunk.N > 0 { // src ended
 			return n, nil
 		}
-		w.adapt(m, time.Since(start))
 	}
 	return n, nil
 }
