@@ -269,13 +269,10 @@ func TestAwayDownloadPaused(t *testing.T) {
 	waitAway(t, s, 0, 0)
 }
 
-// At shutdown a body outside net/http gets the grace period, then is cut,
-// and Run returns after its log line.
-func TestAwayDownloadCutAtShutdown(t *testing.T) {
-	t.Parallel()
-	s, sub, stop := runAway(t, DefaultStall) // grace: 1 s
-	c, _, resp := stall(t, s)
-	waitAway(t, s, 1, 1)
+// stopWithin shuts the server down with stop and fails unless Run has
+// returned, without error, within d.
+func stopWithin(t *testing.T, stop func() error, d time.Duration) {
+	t.Helper()
 	ran := make(chan error, 1)
 	go func() { ran <- stop() }()
 	select {
@@ -283,9 +280,19 @@ func TestAwayDownloadCutAtShutdown(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Run: %v", err)
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("Run did not return with a body away")
+	case <-time.After(d):
+		t.Fatalf("Run has not returned %v after shutdown began", d)
 	}
+}
+
+// At shutdown a body outside net/http gets the grace period, then is cut,
+// and Run returns after its log line.
+func TestAwayDownloadCutAtShutdown(t *testing.T) {
+	t.Parallel()
+	s, sub, stop := runAway(t, DefaultStall) // grace: 1 s
+	c, _, resp := stall(t, s)
+	waitAway(t, s, 1, 1)
+	stopWithin(t, stop, 30*time.Second)
 	if ev := nextEvent(t, sub, transfer.EventLog); ev.Log.Bytes >= awaySize {
 		t.Fatalf("log line %+v: the cut body is logged whole", *ev.Log)
 	}
