@@ -7,8 +7,8 @@ import (
 	"shareit/transfer"
 )
 
-// access is who may reach the server and how: a password (auth.go), HTTPS
-// (tls.go) and a per-client bandwidth cap (rate.go).
+// access is who may reach the server and how: a password (Credentials),
+// HTTPS and a per-client bandwidth cap (Server.Rate).
 type access struct {
 	auth        *authState  // nil: no password asked
 	tls         *tls.Config // nil: plain HTTP
@@ -34,7 +34,7 @@ func (s *Server) initAccess() error {
 
 // admit runs before any route: it asks for the password, puts the request
 // body under the client's cap, and closes HTTP/1 connections over TLS after
-// a request with Transfer-Encoding (see tls.go for why). It returns false
+// a request with Transfer-Encoding (see Server.wrapListener for why). It returns false
 // when it has answered the request itself.
 func (s *Server) admit(w *responseWriter, r *http.Request) bool {
 	if r.TLS != nil && r.ProtoMajor == 1 && len(r.TransferEncoding) > 0 {

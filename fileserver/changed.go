@@ -23,7 +23,8 @@ var errChanged = errors.New("file changed while being sent")
 // The file is looked at every chunkTime, and always before the last chunk
 // and when the file ended early (last). Not after every chunk: a 4 MiB
 // chunk leaves in a millisecond on a fast link, and an fstat is an
-// ordinary system call that wakes the runtime's monitor (sendfile.go).
+// ordinary system call that wakes the runtime's monitor (see package
+// accel).
 func (w *responseWriter) unchanged(src io.Reader, last bool) error {
 	f, ok := src.(*os.File)
 	if !ok || w.file < 0 || !last && time.Since(w.seen) < chunkTime {

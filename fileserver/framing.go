@@ -2,6 +2,7 @@ package fileserver
 
 import (
 	"bytes"
+	"io"
 	"net"
 	"strconv"
 	"sync/atomic"
@@ -10,38 +11,61 @@ import (
 // net/http accepts a request carrying both Transfer-Encoding and
 // Content-Length (it drops the length), the shape of a request-smuggling
 // attempt (RFC 9112 §6.1, §11.2). It deletes the evidence before a handler
-// runs, so conn follows the request framing of the bytes it reads and flags
-// the connection; ServeHTTP then answers 400 and closes it.
+// runs, so framedConn follows the request framing of the bytes net/http
+// reads and flags the connection; ServeHTTP then answers 400 and closes it.
+// This is plain Go over any net.Conn: every platform and build has it.
 
-// connKey is the request-context key under which ServeHTTP finds its conn.
-type connKey struct{}
-
-// conn is a TCP connection that watches request framing, can hold a
-// small response back to send it in one write (cork.go), and leaves
-// net/http when it has been idle a while (park.go) or its download has
-// waited a while for the client (away.go). Its ReadFrom keeps
-// *net.TCPConn's, and so sendfile.
-type conn struct {
-	*net.TCPConn
+// framedConn is an accepted plain-HTTP connection that watches request
+// framing. It keeps what net/http looks for in the connection underneath:
+// ReadFrom (sendfile) and CloseWrite.
+type framedConn struct {
+	net.Conn
 	frame framer
 	bad   atomic.Bool
-	// cork.go: while corked, what was written and not yet sent.
-	corked bool
-	held   *[]byte
-	nowait bool // sendfile.go: a tracked chunk returns when the socket is full
-	park   parking
-	pre    []byte // read by the quick lane before net/http (park.go)
 }
 
-func (c *conn) Read(p []byte) (int, error) {
-	n, err := c.read(p) // park.go
+func (c *framedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
 	if n > 0 && !c.bad.Load() && c.frame.scan(p[:n]) {
 		c.bad.Store(true)
 	}
 	return n, err
 }
 
-func (c *conn) smuggled() bool { return c.bad.Load() }
+// smuggled reports whether a request on c declared both framings.
+func (c *framedConn) smuggled() bool { return c.bad.Load() }
+
+// ReadFrom hands file bodies to the connection underneath, which sends
+// them through the kernel; without it net/http would copy them.
+func (c *framedConn) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := c.Conn.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(writerOnly{c.Conn}, r)
+}
+
+// CloseWrite lets net/http half-close before it closes, so a client still
+// sending gets the answer rather than a reset.
+func (c *framedConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
+// NetConn is the connection underneath, as tls.Conn names its own.
+func (c *framedConn) NetConn() net.Conn { return c.Conn }
+
+// framedListener wraps every accepted connection in a framedConn.
+type framedListener struct{ net.Listener }
+
+func (l framedListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &framedConn{Conn: c}, nil
+}
 
 // framer states.
 const (

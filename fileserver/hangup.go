@@ -2,14 +2,10 @@ package fileserver
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"net"
 	"net/http"
-	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"shareit/transfer"
 )
@@ -19,23 +15,32 @@ import (
 // net/http reads the idle connection and cancels the request's context on
 // EOF; an upload's connection is the handler's to read, so nothing would
 // notice, and the handler would wait for the resume — or forever, if
-// shareit quit while paused. So a paused upload, and a download that has
-// left net/http (away.go), look at their connection now and then.
+// shareit quit while paused. So a paused upload looks at its connection now
+// and then.
 
 // hangupCheck is how often a paused body looks at its connection.
 const hangupCheck = time.Second
 
-// netConnKey is the request-context key of a connection that is not a
-// *conn (a TLS one).
-type netConnKey struct{}
+// connKey is the request-context key of the connection a request came on.
+type connKey struct{}
 
-// connOf is the connection r came on, or nil.
+// connOf is the connection r came on, or nil: a *framedConn for plain
+// HTTP, a *tls.Conn for HTTPS.
 func connOf(r *http.Request) net.Conn {
-	if c, ok := r.Context().Value(connKey{}).(*conn); ok {
-		return c
-	}
-	c, _ := r.Context().Value(netConnKey{}).(net.Conn)
+	c, _ := r.Context().Value(connKey{}).(net.Conn)
 	return c
+}
+
+// socket is the connection underneath c's wrappers (TLS, the framing
+// check, the accelerators), which hungUp looks at.
+func socket(c net.Conn) net.Conn {
+	for {
+		u, ok := c.(interface{ NetConn() net.Conn })
+		if !ok {
+			return c
+		}
+		c = u.NetConn()
+	}
 }
 
 // wait holds the body while transfers are paused. A client that hangs up
@@ -54,7 +59,7 @@ var errHungUp = errors.New("client hung up")
 // waitPaused waits while transfers are paused, until the resume, a cancel,
 // ctx's end, or the client's hang-up on c, which it looks for every
 // hangupCheck: nothing else reads c while its request's handler waits (an
-// upload's) or once net/http has let it go (a download's, away.go).
+// upload's).
 func waitPaused(ctx context.Context, part *transfer.Part, c net.Conn) error {
 	// Not paused (the common case): no timer.
 	if err := part.Wait(doneContext); !errors.Is(err, context.Canceled) {
@@ -80,26 +85,3 @@ var doneContext = func() context.Context {
 	cancel()
 	return ctx
 }()
-
-// hungUp reports whether the client closed its side of c (or c was
-// closed here, as at shutdown), without reading from it.
-func hungUp(c net.Conn) bool {
-	if tc, ok := c.(*tls.Conn); ok {
-		c = tc.NetConn()
-	}
-	sc, ok := c.(syscall.Conn)
-	if !ok {
-		return false
-	}
-	raw, err := sc.SyscallConn()
-	if err != nil {
-		return true
-	}
-	gone := false
-	cerr := raw.Control(func(fd uintptr) {
-		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLRDHUP}}
-		n, err := unix.Poll(fds, 0)
-		gone = err == nil && n > 0 && fds[0].Revents&(unix.POLLRDHUP|unix.POLLHUP|unix.POLLERR|unix.POLLNVAL) != 0
-	})
-	return gone || cerr != nil
-}

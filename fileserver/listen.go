@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -44,16 +43,12 @@ func (n *netState) init(s *Server) {
 		// Whole-response timeouts would cut big downloads; the writer
 		// renews a write deadline per chunk instead (see responseWriter).
 		ErrorLog: log.New(noticeWriter{s}, "", 0),
-		// Connections idle for a while leave net/http (park.go).
-		ConnState: connState,
 		// A TLS config that names h2 makes Serve set up HTTP/2 for the
-		// *tls.Conns wrapListener accepts (tls.go); nil for plain HTTP.
+		// *tls.Conns wrapListener accepts; nil for plain HTTP.
 		TLSConfig: s.access.tls.Clone(),
+		// For the framing check and the hang-up check (connOf).
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
-			if fc, ok := c.(*conn); ok {
-				return context.WithValue(ctx, connKey{}, fc)
-			}
-			return context.WithValue(ctx, netConnKey{}, c) // TLS (hangup.go)
+			return context.WithValue(ctx, connKey{}, c)
 		},
 	}
 }
@@ -78,7 +73,7 @@ func (s *Server) Listen() (note string, err error) {
 		if err == nil {
 			break
 		}
-		if port == 0 || !errors.Is(err, syscall.EADDRINUSE) || try == portTries || p == 65535 {
+		if port == 0 || !addrInUse(err) || try == portTries || p == 65535 {
 			return "", fmt.Errorf("listen on %s: %w", net.JoinHostPort(host, strconv.Itoa(port)), err)
 		}
 	}
@@ -86,7 +81,7 @@ func (s *Server) Listen() (note string, err error) {
 		note = fmt.Sprintf("port %d is busy; using %d", port, bound)
 	}
 	s.net.mu.Lock()
-	s.net.ln = s.wrapListener(ln) // framing check or TLS (tls.go)
+	s.net.ln = s.wrapListener(ln)
 	s.net.addr = ln.Addr().String()
 	s.net.mu.Unlock()
 	return note, nil
@@ -124,7 +119,6 @@ func (s *Server) Run(ctx context.Context) error {
 	select {
 	case err := <-s.net.errc:
 		s.net.http.Close()
-		s.away.cutAll()
 		s.handlers.Wait()
 		return err
 	case <-ctx.Done():
@@ -135,20 +129,8 @@ func (s *Server) Run(ctx context.Context) error {
 		s.net.http.Close() // cuts the transfers still running
 	}
 	// Close does not wait for handlers; their connections are closed, so
-	// they end at their next write or wait. Shutdown does not wait for
-	// bodies that left net/http (away.go): they get what is left of the
-	// grace period.
-	handled := make(chan struct{})
-	go func() {
-		s.handlers.Wait()
-		close(handled)
-	}()
-	select {
-	case <-handled:
-	case <-grace.Done():
-		s.away.cutAll()
-		<-handled
-	}
+	// they end at their next write or wait.
+	s.handlers.Wait()
 	return nil
 }
 
@@ -195,7 +177,7 @@ func (s *Server) Start() error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.net.addr, err)
 	}
-	s.net.ln = s.wrapListener(ln) // framing check or TLS (tls.go)
+	s.net.ln = s.wrapListener(ln)
 	s.net.http.SetKeepAlivesEnabled(true)
 	if s.net.running {
 		go s.serve(s.net.ln)
@@ -216,7 +198,5 @@ func (s *Server) Close() error {
 	s.net.mu.Lock()
 	s.net.ln = nil
 	s.net.mu.Unlock()
-	err := s.net.http.Close()
-	s.away.cutAll()
-	return err
+	return s.net.http.Close()
 }

@@ -8,7 +8,7 @@ import (
 
 // placement says where a tracked body sits in the file it is taken from,
 // so the tracker can tell when one client's parts covered the whole file
-// (transfer/complete.go): a 200 body is the whole file; a 206 body with a
+// (transfer.Info's Offset and Whole): a 200 body is the whole file; a 206 body with a
 // Content-Range ("bytes 100-199/1000") is that range of it; a multipart
 // 206 cannot be placed (offset -1). A body that is not a file (a listing)
 // has no whole (-1 for both), so it never counts as a file taken.

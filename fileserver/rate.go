@@ -23,7 +23,7 @@ func (s *Server) SetRate(bps int64) { s.access.limiter.SetRate(bps) }
 // many of the size wanted it may receive now. Without a cap it returns size
 // at once.
 func (w *responseWriter) throttle(size int64) (int64, error) {
-	return w.s.access.limiter.Take(w.context(), w.client, size)
+	return w.s.access.limiter.Take(w.r.Context(), w.client, size)
 }
 
 // writeLimited writes p in the pieces the client's cap allows, each one

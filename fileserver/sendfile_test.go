@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -115,46 +114,6 @@ func TestSendfileSurvivesTracking(t *testing.T) {
 	// have gone through sendfile.
 	if bytes < size-512 {
 		t.Errorf("sendfile moved %d bytes, want at least %d", bytes, size-512)
-	}
-}
-
-// TestSmallResponseIsOneWrite: a small file's answer, header and body,
-// leaves in a single write (cork.go), read from disk or from the cache, and
-// a big one still goes through sendfile.
-func TestSmallResponseIsOneWrite(t *testing.T) {
-	root := t.TempDir()
-	writeRandom(t, filepath.Join(root, "small.bin"), 4096)
-	srv := startTracing(t, "write,writev,sendto,sendmsg,sendfile", root)
-	c, err := net.Dial("tcp", srv.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	br := bufio.NewReader(c)
-	const asks = 3
-	for range asks {
-		fmt.Fprintf(c, "GET /small.bin HTTP/1.1\r\nHost: x\r\n\r\n")
-		resp, err := http.ReadResponse(br, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, err := io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != 200 || n != 4096 {
-			t.Fatalf("got %d, %d bytes, %v; want 200 and 4096 bytes", resp.StatusCode, n, err)
-		}
-	}
-	c.Close()
-	// The socket is the fd the first answer was written to.
-	trace := srv.stopTrace(t)
-	first := regexp.MustCompile(`\b(?:write|writev|sendto|sendmsg)\((\d+), "HTTP/1\.1 200`).FindStringSubmatch(trace)
-	if first == nil {
-		t.Fatalf("no answer written in the trace:\n%s", trace)
-	}
-	calls := regexp.MustCompile(`\b(?:write|writev|sendto|sendmsg|sendfile)\(`+first[1]+`,`).FindAllString(trace, -1)
-	t.Logf("%d answers, %d writes to the socket", asks, len(calls))
-	if len(calls) != asks {
-		t.Errorf("%d answers took %d writes to the socket, want one each:\n%s", asks, len(calls), trace)
 	}
 }
 

@@ -1,7 +1,9 @@
 // Package fileserver serves one folder over HTTP, safely and fast: every
 // file is opened through os.Root, bodies leave through sendfile in chunks
 // that the transfer tracker counts, pauses and cancels, and hostile clients
-// are cut off by timeouts, size caps and a request-framing check.
+// are cut off by timeouts, size caps and a request-framing check. It is
+// written against net/http alone and runs on every platform; the Linux-only
+// speed-ups sit behind one function in package accel.
 package fileserver
 
 import (
@@ -45,7 +47,7 @@ type Config struct {
 	MaxUpload      int64  // the largest upload request body in bytes; 0 means no limit
 	Stall          time.Duration
 	Grace          time.Duration
-	// Access and reach (access.go): a password, HTTPS, a bandwidth cap.
+	// Access and reach: a password, HTTPS, a bandwidth cap.
 	Auth     *Credentials // nil: no password asked
 	TLS      bool         // HTTPS with a certificate made at start
 	CertFile string       // HTTPS with this certificate (PEM) ...
@@ -63,14 +65,12 @@ type Server struct {
 	dirs    *dirCache
 	builds  singleflight.Group // listings being built, by folder
 	files   *fileCache
-	web     web // pages and uploads (page.go)
+	web     web // pages and uploads
 	access  access
-	local   atomic.Pointer[string] // HOST.local announced by mDNS (localname.go)
-	// handlers counts running requests, and bodies that left net/http:
-	// Run returns only after the last one has logged, even when the grace
-	// period ran out.
+	local   atomic.Pointer[string] // HOST.local announced by mDNS
+	// handlers counts running requests: Run returns only after the last
+	// one has logged, even when the grace period ran out.
 	handlers sync.WaitGroup
-	away     awaySet // bodies whose client stalled (away.go)
 }
 
 // folder is the served folder, opened.
@@ -165,24 +165,14 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	w := newResponseWriter(rw, r, s, start)
 	defer s.handled(w)
 
-	if c, ok := r.Context().Value(connKey{}).(*conn); ok {
-		if c.smuggled() {
-			// RFC 9112 §6.1: a request with both Transfer-Encoding and
-			// Content-Length may be a smuggling attempt; refuse it and close.
-			w.Header().Set("Connection", "close")
-			s.error(w, r, http.StatusBadRequest)
-			return
-		}
-		// A GET or HEAD answer is held back and leaves in one write
-		// (cork.go); a tracked (big) body uncorks at once (writer.go
-		// track). Uploads are not corked: a "100 Continue" must not wait.
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			c.cork()
-			w.corked = c
-			defer w.uncork()
-		}
+	if c, ok := connOf(r).(*framedConn); ok && c.smuggled() {
+		// RFC 9112 §6.1: a request with both Transfer-Encoding and
+		// Content-Length may be a smuggling attempt; refuse it and close.
+		w.Header().Set("Connection", "close")
+		s.error(w, r, http.StatusBadRequest)
+		return
 	}
-	if !s.admit(w, r) { // password, rate cap (access.go)
+	if !s.admit(w, r) { // password, rate cap
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -264,7 +254,7 @@ func (s *Server) serveFile(w *responseWriter, r *http.Request, f *os.File, cf *c
 		// The wait may have outlasted the deadline newResponseWriter set.
 		w.rc.SetWriteDeadline(time.Now().Add(s.cfg.Stall))
 	}
-	w.file = fi.Size() // whether it was taken whole (placement.go)
+	w.file = fi.Size() // whether it was taken whole (placement)
 	w.mtime = fi.ModTime()
 	h := w.Header()
 	h["Accept-Ranges"] = acceptRanges // on 304 and 416 too
@@ -273,7 +263,7 @@ func (s *Server) serveFile(w *responseWriter, r *http.Request, f *os.File, cf *c
 	}
 	if cf == nil {
 		h.Set("ETag", etag(fi))
-		// Suffix ranges of zero bytes would get an impossible 206 (ranges.go).
+		// Suffix ranges of zero bytes would get an impossible 206.
 		dropEmptySuffixes(r, fi.Size())
 		http.ServeContent(w, r, fi.Name(), fi.ModTime(), f)
 		return
@@ -285,7 +275,6 @@ func (s *Server) serveFile(w *responseWriter, r *http.Request, f *os.File, cf *c
 		return
 	}
 	// What ServeContent would answer, with the header values made once.
-	// The quick lane (quick.go) answers the same.
 	h["Content-Type"] = []string{cf.contentType(fi.Name())}
 	h["Last-Modified"] = cf.lastMod
 	h["Content-Length"] = cf.length
@@ -328,20 +317,11 @@ func redirect(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusMovedPermanently)
 }
 
-// handled logs the request when its handler returns, unless its body went
-// on outside net/http (away.go), which logs it when it ends.
-func (s *Server) handled(w *responseWriter) {
-	if w.gone == nil {
-		s.logRequest(w)
-	}
-}
+// handled logs the request when its handler returns.
+func (s *Server) handled(w *responseWriter) { s.logRequest(w) }
 
-// release closes the file served, unless its body went on outside net/http.
-func (w *responseWriter) release(f *os.File) {
-	if w.gone == nil {
-		f.Close()
-	}
-}
+// release closes the file served.
+func (w *responseWriter) release(f *os.File) { f.Close() }
 
 // logRequest publishes the request's log line once the response is done.
 func (s *Server) logRequest(w *responseWriter) {
@@ -364,9 +344,7 @@ func (s *Server) logRequest(w *responseWriter) {
 	})
 }
 
-// request is what a log line shows of a request. A body that left
-// net/http keeps only this of it (away.go): 80 bytes, where the request
-// and its header map are 700.
+// request is what a log line shows of a request.
 type request struct{ method, uri, proto, referer, userAgent string }
 
 func requestOf(r *http.Request) request {
@@ -374,12 +352,7 @@ func requestOf(r *http.Request) request {
 }
 
 // request is the request the response answers.
-func (w *responseWriter) request() request {
-	if w.gone != nil {
-		return w.gone.req
-	}
-	return requestOf(w.r)
-}
+func (w *responseWriter) request() request { return requestOf(w.r) }
 
 // clientIP is the address part of a RemoteAddr, with IPv4-mapped IPv6
 // addresses shown as IPv4.

@@ -16,6 +16,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"shareit/fileserver/accel"
 )
 
 // HTTPS. With Config.TLS the server makes an ECDSA P-256 certificate in
@@ -28,7 +30,7 @@ import (
 // NextProtos h2 and http/1.1, and net/http serves h2 itself once it sees
 // the *tls.Conn negotiated it.
 //
-// Request framing over TLS. The framing check (framing.go) reads the bytes
+// Request framing over TLS. The framing check (framedConn) reads the bytes
 // net/http reads; under TLS those are only readable above the *tls.Conn,
 // and net/http must be handed the *tls.Conn itself, or it neither speaks
 // HTTP/2 nor fills r.TLS. A wrapper under tls.Server sees only ciphertext.
@@ -115,13 +117,14 @@ func (s *Server) scheme() string {
 }
 
 // wrapListener puts an accepted-connection wrapper on a new TCP listener:
-// TLS when configured, else the framing check. See the comment at the top
-// of this file for why TLS connections are not framing-checked here.
+// TLS when configured, else the framing check over the accelerators'
+// connections (plain net/http's off Linux). See the comment at the top of
+// this file for why TLS connections are not framing-checked here.
 func (s *Server) wrapListener(ln net.Listener) net.Listener {
 	if s.access.tls != nil {
 		return tls.NewListener(ln, s.access.tls)
 	}
-	return newListener(ln, s.quick, s.net.http.ReadHeaderTimeout) // park.go, quick.go
+	return framedListener{accel.Listener(ln)}
 }
 
 // names is what a made certificate is valid for.

@@ -23,10 +23,10 @@ func (s *Server) URLs() []URL {
 		return nil
 	}
 	port := int(addr.Port())
-	scheme := s.scheme() // http or https (tls.go)
+	scheme := s.scheme() // http or https
 	bound := addr.Addr().Unmap()
 	ifaces, _ := net.Interfaces()
-	urls := s.localURLs(scheme, port) // HOST.local first (localname.go)
+	urls := s.localURLs(scheme, port) // HOST.local first
 	if bound.IsUnspecified() {
 		for _, ifc := range ifaces {
 			if ifc.Flags&net.FlagUp == 0 || ifc.Flags&net.FlagLoopback != 0 {

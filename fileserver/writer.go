@@ -1,7 +1,6 @@
 package fileserver
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -41,16 +40,10 @@ type responseWriter struct {
 	chunk  int64
 	err    error     // the first write error: why a tracked body ended early
 	user   string    // the authenticated user, for the log
-	file   int64     // size of the file sent; -1 when the body is not a file (placement.go)
-	mtime  time.Time // of the file sent, to see it rewritten mid-body (changed.go)
+	file   int64     // size of the file sent; -1 when the body is not a file (placement)
+	mtime  time.Time // of the file sent, to see it rewritten mid-body (unchanged)
 	seen   time.Time // when the file was last checked against size and mtime
-	corked *conn     // the connection, while its small response is held back (ServeHTTP)
 	start  time.Time // when the request came, for the log
-	// A body that left net/http (away.go): its connection, which replaces
-	// rf and rc, and what it keeps. Set once, by the handler's goroutine.
-	raw     *conn
-	gone    *away
-	stallBy time.Time // the current chunk's stall deadline
 }
 
 var (
@@ -114,37 +107,21 @@ func (w *responseWriter) begin() {
 
 // track makes the body a transfer. Archives call it themselves, before
 // WriteHeader, to be tracked as their own kind. A cancel cuts the write in
-// progress through the deadline (interrupt). A tracked body is big: it
-// goes uncorked, and before its header is written, so there is nothing to
-// flush.
+// progress through the deadline (interrupt).
 func (w *responseWriter) track(info transfer.Info) {
-	w.part = w.s.tracker.Begin(info, w.interrupt) // away.go
-	if w.corked != nil {
-		w.corked.uncork()
-		w.corked = nil
-	}
+	w.part = w.s.tracker.Begin(info, w.interrupt)
 }
 
-// uncork lets a corked response go: in one write if it is complete and
-// measured (a body without a length yet, such as a redirect's, is left to
-// net/http, which measures it when the handler returns).
-func (w *responseWriter) uncork() {
-	if w.corked == nil {
-		return
-	}
-	if w.Header().Get("Content-Length") != "" {
-		w.rc.Flush()
-	}
-	w.fail(w.corked.uncork())
-	w.corked = nil
-}
+// interrupt is a cancel's abort: it cuts the write in progress through the
+// write deadline, which net.Conn lets another goroutine set.
+func (w *responseWriter) interrupt() { w.rc.SetWriteDeadline(time.Now()) }
 
 func (w *responseWriter) Write(p []byte) (int, error) {
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
 	}
 	if len(p) > 0 && w.s.Rate() > 0 {
-		return w.writeLimited(p) // rate.go
+		return w.writeLimited(p)
 	}
 	if w.part != nil {
 		if err := w.next(); err != nil {
@@ -175,19 +152,17 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 		return n, err
 	}
 	defer func() { w.fail(err) }()
-	c := w.conn()
 	r, left := src, int64(-1)
 	if lr, ok := src.(*io.LimitedReader); ok {
 		r, left = lr.R, lr.N
 		defer func() { lr.N = left }()
 	}
-	mayLeave := w.mayLeave(c, r, left) // away.go
 	for left != 0 {
 		size := w.chunk
 		if left > 0 {
 			size = min(size, left)
 		}
-		// Under a rate cap a chunk is at most the client's burst (rate.go).
+		// Under a rate cap a chunk is at most the client's burst.
 		if size, err = w.throttle(size); err != nil {
 			return n, err
 		}
@@ -196,18 +171,12 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 		}
 		chunk := &io.LimitedReader{R: r, N: size}
 		start := time.Now()
-		m, err := w.sendChunk(c, chunk, mayLeave)
+		m, err := w.rf.ReadFrom(chunk)
 		n += m
 		if left > 0 {
 			left -= m
 		}
 		w.wrote(m)
-		if errors.Is(err, errAway) {
-			if err := w.leave(c, r.(*os.File), left); err != nil {
-				return n, err
-			}
-			return n, errAway
-		}
 		if err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) && (w.part == nil || !w.part.Cancelled()) {
 				if w.s.tracker.Paused() {
@@ -221,7 +190,7 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 			return n, err
 		}
 		w.adapt(m, time.Since(start))
-		if err := w.unchanged(r, chunk.N > 0 || left <= w.chunk); err != nil { // changed.go
+		if err := w.unchanged(r, chunk.N > 0 || left <= w.chunk); err != nil {
 			return n, err
 		}
 		if chunk.N > 0 { // src ended
@@ -231,91 +200,15 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 	return n, nil
 }
 
-// sendChunk sends chunk through the connection's ReadFrom. On a plain
-// connection, sendfile returns when the socket is full and the wait for
-// room happens here, not inside net/http's ReadFrom (sendfile.go). A body
-// that may leave net/http waits awayAfter at most, then ends the chunk
-// with errAway (away.go).
-func (w *responseWriter) sendChunk(c *conn, chunk *io.LimitedReader, mayLeave bool) (n int64, err error) {
-	if c == nil {
-		return w.rf.ReadFrom(chunk)
-	}
-	c.nowait = true
-	defer func() { c.nowait = false }()
-	for {
-		m, err := w.rf.ReadFrom(chunk)
-		n += m
-		if !errors.Is(err, errSocketFull) {
-			return n, err
-		}
-		if err := w.waitRoom(c, mayLeave); err != nil {
-			return n, err
-		}
-	}
-}
-
-// waitRoom waits for room in c's socket until the stall deadline, or, for
-// a body that may leave net/http, until awayAfter has passed: errAway.
-func (w *responseWriter) waitRoom(c *conn, mayLeave bool) error {
-	by := time.Now().Add(awayAfter)
-	if !mayLeave || !by.Before(w.stallBy) {
-		return c.waitWritable()
-	}
-	// A cancel's deadline that this one replaces is seen within awayAfter.
-	w.setWriteDeadline(by)
-	err := c.waitWritable()
-	switch {
-	case errors.Is(err, os.ErrDeadlineExceeded) && !w.part.Cancelled():
-		return errAway
-	case err != nil:
-		return err
-	}
-	return w.setWriteDeadline(w.stallBy)
-}
-
 // next is called before each chunk: it blocks while paused, stops a
 // cancelled transfer, and gives the client a fresh stall deadline.
 func (w *responseWriter) next() error {
 	if w.part != nil { // untracked bodies come here only under a rate cap
-		var err error
-		if w.raw != nil { // nothing else watches for a hang-up (hangup.go)
-			err = waitPaused(w.gone.ctx, w.part, w.raw)
-		} else {
-			err = w.part.Wait(w.r.Context())
-		}
-		if err != nil {
+		if err := w.part.Wait(w.r.Context()); err != nil {
 			return err
 		}
 	}
-	w.stallBy = time.Now().Add(w.s.cfg.Stall)
-	return w.setWriteDeadline(w.stallBy)
-}
-
-// conn is the plain connection the response goes out on; nil over TLS.
-func (w *responseWriter) conn() *conn {
-	if w.raw != nil {
-		return w.raw
-	}
-	c, _ := connOf(w.r).(*conn)
-	return c
-}
-
-// setWriteDeadline sets the connection's write deadline, through net/http
-// or, once the body left it, directly.
-func (w *responseWriter) setWriteDeadline(t time.Time) error {
-	if w.raw != nil {
-		return w.raw.SetWriteDeadline(t)
-	}
-	return w.rc.SetWriteDeadline(t)
-}
-
-// context ends when the request is done: net/http's, or the one a body
-// that left net/http keeps.
-func (w *responseWriter) context() context.Context {
-	if w.gone != nil {
-		return w.gone.ctx
-	}
-	return w.r.Context()
+	return w.rc.SetWriteDeadline(time.Now().Add(w.s.cfg.Stall))
 }
 
 // adapt sizes the next chunk to about chunkTime at the speed just seen.
@@ -336,7 +229,7 @@ func (w *responseWriter) wrote(n int64) {
 }
 
 func (w *responseWriter) fail(err error) {
-	if err != nil && err != errAway && w.err == nil {
+	if err != nil && w.err == nil {
 		w.err = err
 	}
 }
