@@ -61,15 +61,16 @@ release:
 	@set -e; for t in $(TARGETS); do \
 		os=$${t%/*}; arch=$${t#*/}; ext=; if [ $$os = windows ]; then ext=.exe; fi; \
 		out=$(DIST)/shareit-$(VERSION)-$$os-$$arch$$ext; echo "release $$out"; \
-		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$out ./cmd/shareit || \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch \
+			$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$out ./cmd/shareit || \
 		{ echo "make release: FAILED for $$t (GOOS=$$os GOARCH=$$arch CGO_ENABLED=0)"; exit 1; }; \
 	done
-	@cd $(DIST) && if command -v sha256sum >/dev/null; then sum="sha256sum"; else sum="shasum -a 256"; fi && \
-		$$sum shareit-$(VERSION)-* > SHA256SUMS && $$sum -c --quiet SHA256SUMS && echo "wrote $(DIST)/SHA256SUMS"
-	@host=$(DIST)/shareit-$(VERSION)-$$($(GO) env GOHOSTOS)-$$($(GO) env GOHOSTARCH); \
-	if [ -x $$host ]; then got=$$($$host --version); \
-		if [ "$$got" != "shareit $(VERSION)" ]; then echo "make release: $$host --version printed '$$got', want 'shareit $(VERSION)'"; exit 1; fi; \
-		echo "$$host --version: $$got"; fi
+	@cd $(DIST) && sum=sha256sum && { command -v $$sum >/dev/null || sum="shasum -a 256"; } && \
+		$$sum shareit-$(VERSION)-* > SHA256SUMS && $$sum -c --quiet SHA256SUMS
+	@echo "wrote $(DIST)/SHA256SUMS"
+	@bin=$(DIST)/shareit-$(VERSION)-$$($(GO) env GOHOSTOS)-$$($(GO) env GOHOSTARCH); \
+	if [ -x $$bin ]; then got=$$($$bin --version); echo "$$bin --version: $$got"; \
+		[ "$$got" = "shareit $(VERSION)" ] || { echo "make release: want 'shareit $(VERSION)'"; exit 1; }; fi
 
 fuzz-short:
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_SHORT)
