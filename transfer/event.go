@@ -58,12 +58,16 @@ type Snapshot struct {
 	Whole     int64   // size of the file (archive, upload) the parts are cut from; -1 when unknown
 	Bytes     int64   // bytes moved so far
 	Parts     int     // connections carrying it now
-	Speed     float64 // bytes per second, a moving average
-	Started   time.Time
-	Ended     time.Time // zero while active
-	State     State
-	Paused    bool   // waiting for Resume
-	Err       string // why it failed, when State is Failed
+	Speed     float64 // bytes per second over the last few seconds (meter)
+	// Stalled is set while no byte has moved for some seconds, longer
+	// than the transfer's usual pauses between bursts: its speed is then
+	// meaningless and it has no ETA.
+	Stalled bool
+	Started time.Time
+	Ended   time.Time // zero while active
+	State   State
+	Paused  bool   // waiting for Resume
+	Err     string // why it failed, when State is Failed
 	// Complete is set once it ended: its parts delivered every byte of
 	// the whole (the rule is in complete.go).
 	Complete bool
@@ -82,9 +86,9 @@ func (s Snapshot) Fraction() float64 {
 }
 
 // ETA is the expected time left at the current speed, or -1 when it cannot
-// be known (unknown size, or no bytes moving).
+// be known (unknown size, no bytes moving, stalled).
 func (s Snapshot) ETA() time.Duration {
-	if s.Size < 0 || s.Speed < 1 || s.State != Active {
+	if s.Size < 0 || s.Speed < 1 || s.State != Active || s.Stalled {
 		return -1
 	}
 	left := float64(max(s.Size-s.Bytes, 0))
@@ -96,7 +100,7 @@ type ClientStats struct {
 	Addr   string
 	Active int     // logical transfers running now
 	Bytes  int64   // bytes moved to or from it since it first came
-	Speed  float64 // bytes per second over its active transfers
+	Speed  float64 // its active transfers' speeds added up
 	Done   int64   // bytes done of its active transfers of known size
 	Total  int64   // their sizes added up
 }

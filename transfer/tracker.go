@@ -1,6 +1,6 @@
 // Package transfer tracks the bytes shareit moves: one Part per HTTP
 // response body, grouped into logical transfers per client and path, with
-// per-client aggregates, moving-average speeds, pause/resume and cancel.
+// per-client aggregates, windowed speeds, pause/resume and cancel.
 //
 // The HTTP side never waits for the people watching: subscribers get
 // lifecycle events through an unbounded queue and progress coalesced to the
@@ -11,7 +11,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -20,9 +19,6 @@ import (
 
 // Interval is how often progress is published (about ten times a second).
 const Interval = 100 * time.Millisecond
-
-// speedTau is the time constant of the speed's moving average.
-const speedTau = 1500 * time.Millisecond
 
 // clientTTL is how long a client that moves no bytes stays listed.
 const clientTTL = 30 * time.Minute
@@ -59,6 +55,7 @@ type key struct {
 
 // Tracker follows every transfer. Its methods are safe for concurrent use.
 type Tracker struct {
+	now    func() time.Time              // time.Now; tests set their own clock
 	paused atomic.Pointer[chan struct{}] // non-nil while paused; closed on resume
 
 	mu        sync.Mutex
@@ -68,8 +65,7 @@ type Tracker struct {
 	clients   map[string]*client
 	subs      map[*Subscription]struct{}
 	writers   []*LogWriter // copied on change: Log reads it without t.mu
-	lastTick  time.Time
-	idleFrame bool // publish one more frame after the last transfer ends
+	idleFrame bool         // publish one more frame after the last transfer ends
 	closed    bool
 
 	stop chan struct{}
@@ -89,12 +85,13 @@ type logical struct {
 	canceled atomic.Bool
 
 	// guarded by Tracker.mu
-	size      int64
-	parts     []*Part // the running ones; a slice, as there is mostly one
-	err       string
-	speed     float64
-	lastBytes int64
-	cover     coverage // what the parts delivered of the whole (complete.go)
+	size    int64
+	parts   []*Part // the running ones; a slice, as there is mostly one
+	err     string
+	meter   meter    // reads bytes at each tick
+	speed   float64  // the meter's rate at the last tick
+	stalled bool     // no byte for a while (meter.rate)
+	cover   coverage // what the parts delivered of the whole (complete.go)
 }
 
 type client struct {
@@ -103,24 +100,30 @@ type client struct {
 
 	// guarded by Tracker.mu
 	active    int
-	speed     float64
+	speed     float64 // its active transfers' speeds added up
 	lastBytes int64
 	seen      time.Time // last time it moved bytes
 }
 
 // New starts a tracker. Close stops it.
 func New() *Tracker {
-	t := &Tracker{
-		active:   make(map[uint64]*logical),
-		byKey:    make(map[key]*logical),
-		clients:  make(map[string]*client),
-		subs:     make(map[*Subscription]struct{}),
-		lastTick: time.Now(),
-		stop:     make(chan struct{}),
-		done:     make(chan struct{}),
-	}
+	t := newTracker()
 	go t.run()
 	return t
+}
+
+// newTracker returns a tracker whose clock does not run: tests call tick
+// with the times they choose.
+func newTracker() *Tracker {
+	return &Tracker{
+		now:     time.Now,
+		active:  make(map[uint64]*logical),
+		byKey:   make(map[key]*logical),
+		clients: make(map[string]*client),
+		subs:    make(map[*Subscription]struct{}),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+	}
 }
 
 // Close stops publishing. Log writers write what is pending; subscribers
@@ -156,7 +159,7 @@ func (t *Tracker) Close() {
 // a write in progress. The caller must call Done exactly once.
 func (t *Tracker) Begin(info Info, abort func()) *Part {
 	k := key{info.Client, info.Path, info.Kind}
-	now := time.Now()
+	now := t.now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var x *logical
@@ -174,6 +177,7 @@ func (t *Tracker) Begin(info Info, abort func()) *Part {
 			started: now,
 			client:  c,
 			cancel:  make(chan struct{}),
+			meter:   newMeter(now, 0),
 			size:    info.Size,
 			cover:   coverage{whole: wholeOf(info)},
 		}
@@ -277,7 +281,7 @@ func (t *Tracker) Cancel(id uint64) bool {
 func (t *Tracker) Snapshot() *Progress {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.frame(time.Now())
+	return t.frame(t.now())
 }
 
 // Log publishes one request's log line. The bytes of a body no transfer
@@ -286,7 +290,7 @@ func (t *Tracker) Snapshot() *Progress {
 func (t *Tracker) Log(l LogLine) {
 	t.mu.Lock()
 	if l.Transfer == 0 && l.Bytes > 0 {
-		t.client(l.Client, time.Now()).bytes.Add(l.Bytes)
+		t.client(l.Client, t.now()).bytes.Add(l.Bytes)
 	}
 	writers := t.writers
 	var shared *LogLine // made only when a subscriber takes log lines
@@ -337,29 +341,34 @@ func (t *Tracker) run() {
 	}
 }
 
-// tick updates speeds and publishes one progress frame.
+// tick updates speeds and publishes one progress frame. Speeds are read
+// here, on a fixed ticker, and never per chunk: a client's speed is its
+// transfers' speeds added up, so the rows and the totals always agree.
 func (t *Tracker) tick(now time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	dt := now.Sub(t.lastTick)
-	t.lastTick = now
 	if len(t.active) == 0 && !t.idleFrame {
 		return
 	}
 	t.idleFrame = len(t.active) > 0
 	paused := t.isPaused()
-	alpha := 1 - math.Exp(-dt.Seconds()/speedTau.Seconds())
+	for _, c := range t.clients {
+		c.speed = 0
+	}
 	for _, x := range t.active {
 		b := x.bytes.Load()
-		x.speed = ewma(x.speed, b-x.lastBytes, dt, alpha, paused)
-		x.lastBytes = b
+		if paused {
+			// A pause is not slowness: measure afresh from the resume.
+			x.meter.restart(now, b)
+			x.speed, x.stalled = 0, false
+			continue
+		}
+		x.meter.observe(now, b)
+		x.speed, x.stalled = x.meter.rate(now)
+		x.client.speed += x.speed
 	}
 	for addr, c := range t.clients {
 		b := c.bytes.Load()
-		c.speed = ewma(c.speed, b-c.lastBytes, dt, alpha, paused)
-		if c.active == 0 {
-			c.speed = 0 // its speed is its transfers' speed
-		}
 		if b != c.lastBytes || c.active > 0 {
 			c.seen = now
 		} else if now.Sub(c.seen) > clientTTL {
@@ -370,17 +379,6 @@ func (t *Tracker) tick(now time.Time) {
 	if len(t.subs) > 0 {
 		t.publish(Event{Kind: EventProgress, Progress: t.frame(now)})
 	}
-}
-
-func ewma(speed float64, delta int64, dt time.Duration, alpha float64, paused bool) float64 {
-	if paused || dt <= 0 {
-		return 0
-	}
-	speed += alpha * (float64(delta)/dt.Seconds() - speed)
-	if speed < 1 {
-		return 0
-	}
-	return speed
 }
 
 // frame builds a Progress. t.mu must be held.
@@ -422,6 +420,7 @@ func (x *logical) snapshot(now time.Time, paused bool) Snapshot {
 		Bytes:     x.bytes.Load(),
 		Parts:     len(x.parts),
 		Speed:     x.speed,
+		Stalled:   x.stalled,
 		Started:   x.started,
 		State:     Active,
 		Paused:    paused,
@@ -478,7 +477,7 @@ func (p *Part) Cancelled() bool { return p.x.canceled.Load() }
 // logical transfer ends with its last part.
 func (p *Part) Done(err error) {
 	t := p.t
-	now := time.Now()
+	now := t.now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if p.done {
@@ -502,12 +501,13 @@ func (p *Part) Done(err error) {
 		delete(t.byKey, x.key)
 	}
 	x.client.active--
+	x.client.speed = max(0, x.client.speed-x.speed)
 	if x.client.active == 0 {
 		x.client.speed = 0
 	}
 	s := x.snapshot(now, false)
 	s.Ended = now
-	s.Speed = 0
+	s.Speed, s.Stalled = 0, false
 	ev := Event{Kind: EventFinished}
 	switch {
 	case x.canceled.Load():
