@@ -63,6 +63,11 @@ type Snapshot struct {
 	// than the transfer's usual pauses between bursts: its speed is then
 	// meaningless and it has no ETA.
 	Stalled bool
+	// Moved is how many bytes it has likely moved by the snapshot, its
+	// speed carried forward from its last chunks (0: no estimate, Bytes
+	// is all there is). Bytes arrive in chunks; the ETA counts down
+	// between them.
+	Moved   int64
 	Started time.Time
 	Ended   time.Time // zero while active
 	State   State
@@ -86,12 +91,14 @@ func (s Snapshot) Fraction() float64 {
 }
 
 // ETA is the expected time left at the current speed, or -1 when it cannot
-// be known (unknown size, no bytes moving, stalled).
+// be known (unknown size, no bytes moving, stalled). It counts from the
+// bytes likely moved (Moved), so it goes down steadily while the next chunk
+// is on its way.
 func (s Snapshot) ETA() time.Duration {
 	if s.Size < 0 || s.Speed < 1 || s.State != Active || s.Stalled {
 		return -1
 	}
-	left := float64(max(s.Size-s.Bytes, 0))
+	left := float64(max(s.Size-max(s.Bytes, s.Moved), 0))
 	return time.Duration(left / s.Speed * float64(time.Second))
 }
 

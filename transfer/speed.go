@@ -5,7 +5,13 @@ import "time"
 // speedWindow is how far back a speed looks: long enough to span several
 // of the bursts a body leaves in (a sendfile chunk is up to 4 MiB: seconds
 // at a slow client's speed), short enough to follow a change of pace.
-const speedWindow = 8 * time.Second
+const speedWindow = 10 * time.Second
+
+// settleTime is how long a body's first bytes may only fill the socket
+// buffers between the server and the client: megabytes in a moment, at
+// no speed the client reads. Once a window has passed, the window never
+// reaches back into them.
+const settleTime = 2 * time.Second
 
 // stallAfter is the least time without a byte after which a transfer is
 // stalled (see meter.stalled).
@@ -21,10 +27,10 @@ type step struct {
 // ticker reads, never from the hot path: the writer only adds to an atomic
 // counter, in chunks that arrive in bursts.
 //
-// A speed is the bytes between two steps over the time between them. Both
-// ends are steps, so a burst is counted whole or not at all: bytes that
-// arrive 4 MiB at a time every 4 s read as 1 MiB/s, not as 4 MiB/s for a
-// tick and nothing for the rest. An exponential average over ticks swings
+// A speed is the slope of the bytes over time through the steps: a burst
+// is counted whole or not at all, so bytes that arrive 4 MiB at a time
+// every 4 s read as 1 MiB/s, not as 4 MiB/s for a tick and nothing for the
+// rest. An exponential average over ticks swings
 // with every burst; this does not.
 //
 // (The reference step may be older than the window: a transfer that
@@ -34,11 +40,12 @@ type meter struct {
 	// one before it: the reference the oldest bytes in the window are
 	// counted from. Bounded by speedWindow/Interval+1.
 	steps []step
-	last  int64 // bytes at the last reading
+	last  int64     // bytes at the last reading
+	begin time.Time // when the first bytes could flow
 }
 
 func newMeter(now time.Time, bytes int64) meter {
-	return meter{steps: []step{{now, bytes}}, last: bytes}
+	return meter{steps: []step{{now, bytes}}, last: bytes, begin: now}
 }
 
 // observe records the byte count read at now. Readings come in time order.
@@ -49,6 +56,9 @@ func (m *meter) observe(now time.Time, bytes int64) {
 	}
 	// Keep one step at or before the window's start.
 	from := now.Add(-speedWindow)
+	if settled := m.begin.Add(settleTime); now.Sub(m.begin) >= speedWindow && from.Before(settled) {
+		from = settled
+	}
 	drop := 0
 	for drop+1 < len(m.steps) && !m.steps[drop+1].at.After(from) {
 		drop++
@@ -62,24 +72,25 @@ func (m *meter) observe(now time.Time, bytes int64) {
 // count as slowness once bytes flow again.
 func (m *meter) restart(now time.Time, bytes int64) {
 	m.steps = append(m.steps[:0], step{now, bytes})
-	m.last = bytes
+	m.last, m.begin = bytes, now
 }
 
-// rate returns the speed at now in bytes per second, and whether the
-// transfer is stalled: no byte for stallAfter, and for more than twice the
-// longest gap between its steps in the window (a client reading slowly in
-// big bursts is not stalled between them). A stalled transfer's speed is 0.
+// rate returns the speed at now in bytes per second, the bytes the
+// transfer has likely moved by now, and whether it is stalled: no byte for
+// stallAfter, and for more than twice the longest gap between its steps in
+// the window (a client reading slowly in big bursts is not stalled between
+// them). A stalled transfer's speed is 0.
 //
 // The wait since the last step does not lower the speed: it cannot tell a
 // slower client from a big chunk on its way, which is what it mostly is.
 // A slower client shows as its steps land, each gap counted whole; one
 // that stopped shows as stalled.
-func (m *meter) rate(now time.Time) (bps float64, stalled bool) {
+func (m *meter) rate(now time.Time) (bps float64, moved int64, stalled bool) {
 	n := len(m.steps)
 	last := m.steps[n-1]
 	idle := now.Sub(last.at)
 	if n == 1 {
-		return 0, idle >= stallAfter
+		return 0, last.bytes, idle >= stallAfter
 	}
 	first := m.steps[0]
 	var maxGap time.Duration
@@ -87,7 +98,36 @@ func (m *meter) rate(now time.Time) (bps float64, stalled bool) {
 		maxGap = max(maxGap, m.steps[i].at.Sub(m.steps[i-1].at))
 	}
 	if idle >= stallAfter && idle > 2*maxGap {
-		return 0, true
+		return 0, last.bytes, true
 	}
-	return float64(last.bytes-first.bytes) / last.at.Sub(first.at).Seconds(), false
+	// The least-squares slope through the steps: each step is off the
+	// true line by how full the socket's buffers happened to be when its
+	// chunk ended, up to a few MiB on a fast link, and a fit through all
+	// of them errs less than the line through the first and last alone.
+	var mt, mb float64
+	for _, s := range m.steps {
+		mt += s.at.Sub(first.at).Seconds()
+		mb += float64(s.bytes - first.bytes)
+	}
+	mt, mb = mt/float64(n), mb/float64(n)
+	var cov, vt float64
+	for _, s := range m.steps {
+		dt := s.at.Sub(first.at).Seconds() - mt
+		cov += dt * (float64(s.bytes-first.bytes) - mb)
+		vt += dt * dt
+	}
+	if vt <= 0 || cov <= 0 {
+		return 0, last.bytes, false
+	}
+	bps = cov / vt
+	// Where the bytes are now: each step carried forward at that speed,
+	// the furthest of them. A chunk ends when the buffers took its last
+	// byte; the step whose buffers were fullest is the one the body's
+	// last chunk will be like, so the time left counts from it, and goes
+	// down steadily between chunks.
+	ahead := float64(last.bytes)
+	for _, s := range m.steps {
+		ahead = max(ahead, float64(s.bytes)+bps*now.Sub(s.at).Seconds())
+	}
+	return bps, int64(ahead), false
 }

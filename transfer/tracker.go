@@ -90,6 +90,7 @@ type logical struct {
 	err     string
 	meter   meter    // reads bytes at each tick
 	speed   float64  // the meter's rate at the last tick
+	moved   int64    // bytes it has likely moved by the last tick (meter.rate)
 	stalled bool     // no byte for a while (meter.rate)
 	cover   coverage // what the parts delivered of the whole (complete.go)
 }
@@ -360,11 +361,11 @@ func (t *Tracker) tick(now time.Time) {
 		if paused {
 			// A pause is not slowness: measure afresh from the resume.
 			x.meter.restart(now, b)
-			x.speed, x.stalled = 0, false
+			x.speed, x.moved, x.stalled = 0, b, false
 			continue
 		}
 		x.meter.observe(now, b)
-		x.speed, x.stalled = x.meter.rate(now)
+		x.speed, x.moved, x.stalled = x.meter.rate(now)
 		x.client.speed += x.speed
 	}
 	for addr, c := range t.clients {
@@ -421,6 +422,7 @@ func (x *logical) snapshot(now time.Time, paused bool) Snapshot {
 		Parts:     len(x.parts),
 		Speed:     x.speed,
 		Stalled:   x.stalled,
+		Moved:     x.moved,
 		Started:   x.started,
 		State:     Active,
 		Paused:    paused,
@@ -507,7 +509,7 @@ func (p *Part) Done(err error) {
 	}
 	s := x.snapshot(now, false)
 	s.Ended = now
-	s.Speed, s.Stalled = 0, false
+	s.Speed, s.Stalled, s.Moved = 0, false, 0
 	ev := Event{Kind: EventFinished}
 	switch {
 	case x.canceled.Load():
