@@ -248,8 +248,8 @@ func TestIdleClientsShowNoSpeed(t *testing.T) {
 	if m.header.speed != 0 {
 		t.Errorf("header speed: got %v, want 0", m.header.speed)
 	}
-	if view := m.View().Content; strings.Contains(view, "1.5 MiB/s") {
-		t.Error("view shows an idle client's stale speed 1.5 MiB/s, want 0 B/s")
+	if view, stale := m.View().Content, formatSpeed(1.5*mib); strings.Contains(view, stale) {
+		t.Errorf("view shows an idle client's stale speed %s, want 0 B/s", stale)
 	}
 }
 

@@ -1,54 +1,62 @@
 package tui
 
 import (
+	"math"
 	"strconv"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
 )
 
-// unitName names the power of 1024 i: sizes use binary units, 1 KiB =
-// 1024 B.
+// Sizes and speeds are in decimal units, 1 KB = 1000 B, the units of the
+// --rate cap and of its `+`/`-` ladder: a client capped at 2 MB/s shows
+// 2.0 MB/s, not 1.9 of something else.
+const unitBase = 1000
+
+// unitName names the power of 1000 i.
 func unitName(i int) string {
 	switch i {
 	case 0:
 		return "B"
 	case 1:
-		return "KiB"
+		return "KB"
 	case 2:
-		return "MiB"
+		return "MB"
 	case 3:
-		return "GiB"
+		return "GB"
 	case 4:
-		return "TiB"
+		return "TB"
 	case 5:
-		return "PiB"
+		return "PB"
 	}
-	return "EiB"
+	return "EB"
 }
 
-// formatBytes renders n as "512 B", "12.3 MiB", "640 GiB": at most three
+// formatBytes renders n as "512 B", "12.3 MB", "640 GB": at most three
 // significant digits, so columns stay narrow.
 func formatBytes(n int64) string {
-	if n < 1024 {
+	if n < unitBase {
 		return strconv.FormatInt(max(n, 0), 10) + " B"
 	}
 	v, u := splitUnit(n)
 	return formatValue(v) + " " + unitName(u)
 }
 
-// splitUnit returns n in its largest unit below 1024 and that unit's index.
+// splitUnit returns n in its largest unit below 1000 and that unit's index.
 func splitUnit(n int64) (float64, int) {
-	v, u := float64(n), 0
-	for v >= 1024 && u < 6 {
-		v /= 1024
+	v, u := float64(max(n, 0)), 0
+	for v >= unitBase && u < 6 {
+		v /= unitBase
 		u++
 	}
 	return v, u
 }
 
+// valueW is the widest formatValue: "99.9", "999".
+const valueW = 4
+
 // formatValue uses one decimal below 100 ("12.3") and none above ("512"),
-// truncating rather than rounding so 1023.96 never shows as "1024".
+// truncating rather than rounding so 999.96 never shows as "1000".
 func formatValue(v float64) string {
 	if v < 100 {
 		return strconv.FormatFloat(float64(int64(v*10))/10, 'f', 1, 64)
@@ -56,29 +64,38 @@ func formatValue(v float64) string {
 	return strconv.FormatInt(int64(v), 10)
 }
 
-// formatProgress renders "bytes of total": "1.2/2.8 GiB" when both share a
-// unit, "512 KiB/2.8 GiB" when not, and just the bytes when the total is
-// unknown (negative).
+// formatProgress renders "bytes of total" in the total's unit, the bytes
+// right-aligned in a field of fixed width, so a row keeps its width as it
+// grows: " 9.9/20.0 MB", "10.0/20.0 MB", "  0.5/2.8 GB"; just the bytes
+// when the total is unknown (negative).
 func formatProgress(done, total int64) string {
 	if total < 0 {
 		return formatBytes(done)
 	}
-	if done >= 1024 && total >= 1024 {
-		dv, du := splitUnit(done)
-		tv, tu := splitUnit(total)
-		if du == tu {
-			return formatValue(dv) + "/" + formatValue(tv) + " " + unitName(tu)
-		}
+	if total < unitBase {
+		return padLeft(strconv.FormatInt(max(done, 0), 10), 3) + "/" + formatBytes(total)
 	}
-	return formatBytes(done) + "/" + formatBytes(total)
+	tv, tu := splitUnit(total)
+	dv := float64(max(done, 0)) / math.Pow(unitBase, float64(tu))
+	return padLeft(formatValue(dv), valueW) + "/" + formatValue(tv) + " " + unitName(tu)
 }
 
-// formatSpeed renders bytes per second: "12.3 MiB/s".
+// formatSpeed renders bytes per second: "12.3 MB/s".
 func formatSpeed(bps float64) string {
 	if bps < 1 {
 		return "0 B/s"
 	}
 	return formatBytes(int64(bps)) + "/s"
+}
+
+// formatCap renders a rate cap in the units of the speeds, with up to two
+// decimals: "2 MB/s", "100 KB/s", and "1.57 MB/s" for --rate 1.5MiB/s.
+func formatCap(bps int64) string {
+	if bps <= 0 {
+		return "off"
+	}
+	v, u := splitUnit(bps)
+	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) + " " + unitName(u) + "/s"
 }
 
 // formatDuration renders a duration with its two largest units: "45s",

@@ -2,8 +2,11 @@ package tui
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
+
+	"shareit/transfer"
 )
 
 func TestFormatBytes(t *testing.T) {
@@ -13,14 +16,14 @@ func TestFormatBytes(t *testing.T) {
 	}{
 		{-1, "0 B"},
 		{0, "0 B"},
-		{1023, "1023 B"},
-		{1024, "1.0 KiB"},
-		{1536, "1.5 KiB"},
-		{100 << 10, "100 KiB"},
-		{1<<20 - 1, "1023 KiB"},
-		{12*mib + 300<<10, "12.2 MiB"},
-		{6 * gib, "6.0 GiB"},
-		{3 << 40, "3.0 TiB"},
+		{999, "999 B"},
+		{1000, "1.0 KB"},
+		{1500, "1.5 KB"},
+		{100e3, "100 KB"},
+		{1e6 - 1, "999 KB"},
+		{12*mib + 300<<10, "12.8 MB"},
+		{6 * gib, "6.4 GB"},
+		{3e12, "3.0 TB"},
 	}
 	for _, tt := range tests {
 		if got := formatBytes(tt.n); got != tt.want {
@@ -34,15 +37,36 @@ func TestFormatProgress(t *testing.T) {
 		done, total int64
 		want        string
 	}{
-		{512, 2048, "512 B/2.0 KiB"},
-		{2*gib + 512*mib, 6 * gib, "2.5/6.0 GiB"},
-		{512 << 10, 2 * mib, "512 KiB/2.0 MiB"},
-		{300 * mib, -1, "300 MiB"},
-		{0, 0, "0 B/0 B"},
+		{512, 2000, " 0.5/2.0 KB"},
+		{2.5e9, 6e9, " 2.5/6.0 GB"},
+		{512e3, 2e6, " 0.5/2.0 MB"},
+		{99.5e6, 100e6, "99.5/100 MB"},
+		{100e6, 100e6, " 100/100 MB"},
+		{300e6, -1, "300 MB"},
+		{0, 0, "  0/0 B"},
+		{12, 512, " 12/512 B"},
 	}
 	for _, tt := range tests {
 		if got := formatProgress(tt.done, tt.total); got != tt.want {
 			t.Errorf("formatProgress(%d, %d): got %q, want %q", tt.done, tt.total, got, tt.want)
+		}
+	}
+}
+
+// TestProgressKeepsItsWidth: a row's bytes never change width as they
+// grow, so the columns do not jitter from frame to frame.
+func TestProgressKeepsItsWidth(t *testing.T) {
+	for _, total := range []int64{0, 1, 999, 1000, 20e6, 99.9e6, 100e6, 6 * gib, 1e15} {
+		w := progressWidth(total)
+		for _, done := range []int64{0, 1, total / 7, total / 2, total - 1, total} {
+			if got := formatProgress(done, total); len(got) != w {
+				t.Errorf("formatProgress(%d, %d) = %q: %d wide, want %d like the rest of its row's life", done, total, got, len(got), w)
+			}
+		}
+	}
+	for _, done := range []int64{0, 999, 1000, 99.9e6, 999e6, 5e12} {
+		if got := formatProgress(done, -1); len(got) > progressWidth(-1) {
+			t.Errorf("formatProgress(%d, unknown) = %q: wider than %d", done, got, progressWidth(-1))
 		}
 	}
 }
@@ -55,11 +79,37 @@ func TestFormatSpeed(t *testing.T) {
 		{0, "0 B/s"},
 		{0.5, "0 B/s"},
 		{999, "999 B/s"},
-		{11.2 * mib, "11.1 MiB/s"}, // truncated, never rounded up
+		{1 << 20, "1.0 MB/s"},
+		{11.2 * mib, "11.7 MB/s"}, // truncated, never rounded up
+		{999.99e6, "999 MB/s"},
 	}
 	for _, tt := range tests {
 		if got := formatSpeed(tt.bps); got != tt.want {
 			t.Errorf("formatSpeed(%v): got %q, want %q", tt.bps, got, tt.want)
+		}
+		if got := formatSpeed(tt.bps); len(got) > speedW {
+			t.Errorf("formatSpeed(%v) = %q: wider than the speed column, %d", tt.bps, got, speedW)
+		}
+	}
+}
+
+// TestFormatCap: the cap is shown in the speeds' units, whatever units
+// --rate was given in.
+func TestFormatCap(t *testing.T) {
+	tests := []struct {
+		bps  int64
+		want string
+	}{
+		{0, "off"},
+		{100e3, "100 KB/s"},
+		{2e6, "2 MB/s"},
+		{2.5e6, "2.5 MB/s"},
+		{1572864, "1.57 MB/s"}, // --rate 1.5MiB/s
+		{1e12, "1 TB/s"},
+	}
+	for _, tt := range tests {
+		if got := formatCap(tt.bps); got != tt.want {
+			t.Errorf("formatCap(%d): got %q, want %q", tt.bps, got, tt.want)
 		}
 	}
 }
@@ -154,5 +204,18 @@ func TestFloorFrac(t *testing.T) {
 		if got := floorFrac(tt.f, tt.w); got != tt.want {
 			t.Errorf("floorFrac(%v, %d): got %v, want %v", tt.f, tt.w, got, tt.want)
 		}
+	}
+}
+
+// TestStalledRow: a transfer with no byte for seconds says so, with no
+// speed and no time left.
+func TestStalledRow(t *testing.T) {
+	m, _ := newTest(t, newFakeCtrl(), 100, 30)
+	s := snap(1, transfer.Download, "10.0.0.9", "/big.iso", 6*gib, 1*gib, 0)
+	s.Stalled = true
+	m = update(t, m, events(started(s), frame(false, []transfer.Snapshot{s}, nil)))
+	row := m.transfers.rowView(m.transfers.rows[0], m.transfers.cols(m.transfers.rows))
+	if !strings.Contains(row, "stalled") || !strings.Contains(row, "--") || strings.Contains(row, "B/s") {
+		t.Errorf("stalled row: got %q, want \"stalled\", no speed and \"--\" for the time left", row)
 	}
 }

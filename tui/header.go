@@ -92,7 +92,7 @@ func (h header) View() string {
 		formatSpeed(speed),
 	}
 	if h.rate > 0 {
-		totals = append(totals, "cap "+transfer.FormatRate(h.rate)+" per client")
+		totals = append(totals, "cap "+formatCap(h.rate)+" per client")
 	}
 	for _, n := range h.notes {
 		totals = append(totals, transfer.Printable(n))

@@ -1,10 +1,6 @@
 package tui
 
-import (
-	"strings"
-
-	"shareit/transfer"
-)
+import "strings"
 
 // rateLadder is what `+` and `-` step through: the per-client cap in bytes
 // per second, 0 = no cap.
@@ -50,7 +46,7 @@ func (m *Model) changeRate(up bool) {
 		case next == 0:
 			m.setStatus("no rate cap: - sets one")
 		default:
-			m.setStatus("rate cap already at its lowest: " + transfer.FormatRate(cur) + " per client")
+			m.setStatus("rate cap already at its lowest: " + formatCap(cur) + " per client")
 		}
 		return
 	}
@@ -59,7 +55,7 @@ func (m *Model) changeRate(up bool) {
 	if m.header.rate == 0 {
 		m.setStatus("rate cap off")
 	} else {
-		m.setStatus("rate cap: " + transfer.FormatRate(m.header.rate) + " per client")
+		m.setStatus("rate cap: " + formatCap(m.header.rate) + " per client")
 	}
 }
 

@@ -221,6 +221,15 @@ func (t transfersView) Update(msg tea.Msg) (transfersView, tea.Cmd) {
 	return t, nil
 }
 
+// progressWidth is the widest formatProgress of a transfer of size bytes:
+// the bytes grow up to the total, in a field of fixed width.
+func progressWidth(size int64) int {
+	if size < 0 {
+		return len("99.9 MB")
+	}
+	return len(formatProgress(0, size))
+}
+
 // transferCols are the widths of a row's columns; bar is 0 when there is
 // no room for one.
 type transferCols struct {
@@ -241,9 +250,12 @@ func (t transfersView) cols(rows []transferRow) transferCols {
 	if t.w >= 120 {
 		maxClient = 24
 	}
+	// Every row is measured, not only the visible ones, and a row's bytes
+	// keep their width as they grow (formatProgress): the columns stay
+	// where they are from frame to frame and as the list scrolls.
 	for _, r := range rows {
 		c.client = max(c.client, min(maxClient, ansi.StringWidth(transfer.Printable(r.Client))))
-		c.bytes = max(c.bytes, len(formatProgress(r.Bytes, r.Size)))
+		c.bytes = max(c.bytes, progressWidth(r.Size))
 	}
 	// What is left after the fixed columns goes to the file name and the
 	// bar. In a narrow panel the bar goes first, then the kind, then the
@@ -296,7 +308,7 @@ func (t transfersView) View() string {
 	}
 	off := max(0, min(t.off, len(t.rows)-n))
 	vis := t.rows[off:min(len(t.rows), off+n)]
-	c := t.cols(vis)
+	c := t.cols(t.rows)
 	for _, r := range vis {
 		b.WriteByte('\n')
 		b.WriteString(t.rowView(r, c))
@@ -363,6 +375,9 @@ func (t transfersView) rowView(r transferRow, c transferCols) string {
 		speed, speedStyle, eta = "cancelled", st.State.Cancelled, ""
 	case t.paused:
 		speed, eta, etaStyle = formatSpeed(0), "paused", st.State.Paused
+	case r.Stalled:
+		// No byte for seconds: a speed or a time left would be a guess.
+		speed, speedStyle, eta = "stalled", st.State.Paused, "--"
 	}
 	b.WriteString(speedStyle.Render(padLeft(speed, speedW)))
 	if c.eta {
