@@ -65,6 +65,7 @@ type Tracker struct {
 	clients   map[string]*client
 	subs      map[*Subscription]struct{}
 	writers   []*LogWriter // copied on change: Log reads it without t.mu
+	tally     tallies      // what the session moved, for Summary
 	idleFrame bool         // publish one more frame after the last transfer ends
 	closed    bool
 
@@ -293,6 +294,7 @@ func (t *Tracker) Log(l LogLine) {
 	if l.Transfer == 0 && l.Bytes > 0 {
 		t.client(l.Client, t.now()).bytes.Add(l.Bytes)
 	}
+	t.tally.logged(&l)
 	writers := t.writers
 	var shared *LogLine // made only when a subscriber takes log lines
 	for s := range t.subs {
@@ -521,6 +523,7 @@ func (p *Part) Done(err error) {
 	}
 	s.Complete = !x.canceled.Load() && x.cover.complete(x.err == "")
 	ev.Transfer = s
+	t.tally.ended(s)
 	t.idleFrame = true
 	t.publish(ev)
 }
