@@ -70,3 +70,14 @@ func TestFormatBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryStartsWithTheTracker: the session's length counts from New.
+func TestSummaryStartsWithTheTracker(t *testing.T) {
+	before := time.Now()
+	tr := New()
+	defer tr.Close()
+	s := tr.Summary()
+	if s.Started.Before(before) || s.Ended.Before(s.Started) || s.Ended.Sub(s.Started) > time.Minute {
+		t.Errorf("summary of a new tracker: started %v, ended %v; want from New to now", s.Started, s.Ended)
+	}
+}

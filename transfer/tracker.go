@@ -119,6 +119,7 @@ func New() *Tracker {
 func newTracker() *Tracker {
 	return &Tracker{
 		now:     time.Now,
+		tally:   tallies{started: time.Now()},
 		active:  make(map[uint64]*logical),
 		byKey:   make(map[key]*logical),
 		clients: make(map[string]*client),
