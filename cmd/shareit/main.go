@@ -133,5 +133,6 @@ func run(args []string) error {
 	if reason := limits.ended(); reason != "" && headless {
 		fmt.Printf("Share ended: %s.\n", reason)
 	}
+	printSummary(headless, tracker)
 	return err
 }

@@ -1,0 +1,19 @@
+package main
+
+import (
+	"io"
+	"os"
+
+	"shareit/transfer"
+)
+
+// printSummary tells what the session moved, once the server is done: on
+// stdout after the live view's alternate screen is gone, or on stderr in
+// headless mode, where stdout is the request log.
+func printSummary(headless bool, tracker *transfer.Tracker) {
+	var w io.Writer = os.Stdout
+	if headless {
+		w = os.Stderr
+	}
+	tracker.Summary().WriteTo(w)
+}
