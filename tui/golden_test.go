@@ -54,6 +54,8 @@ func TestViewGolden(t *testing.T) {
 		{"folder", 80, 24, func(*fakeCtrl) []tea.Msg { return []tea.Msg{busy(), press("d")} }},
 		{"full-help", 120, 40, func(*fakeCtrl) []tea.Msg { return []tea.Msg{busy(), press("?")} }},
 		{"escaped", 100, 30, evil},
+		{"history-80x24", 80, 24, func(*fakeCtrl) []tea.Msg { return []tea.Msg{busy(), press("h")} }},
+		{"history-120x40", 120, 40, func(*fakeCtrl) []tea.Msg { return []tea.Msg{busy(), press("h")} }},
 		{"crowded-80x24", 80, 24, func(*fakeCtrl) []tea.Msg { return []tea.Msg{crowded()} }},
 		{"crowded-120x40", 120, 40, func(*fakeCtrl) []tea.Msg { return []tea.Msg{crowded()} }},
 		{"crowded-200x50", 200, 50, func(*fakeCtrl) []tea.Msg { return []tea.Msg{crowded()} }},

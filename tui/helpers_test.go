@@ -126,6 +126,7 @@ func started(s transfer.Snapshot) transfer.Event {
 
 func ended(s transfer.Snapshot, state transfer.State) transfer.Event {
 	s.State, s.Ended, s.Speed = state, t0, 0
+	s.Complete = state == transfer.Finished && s.Bytes == s.Size
 	kind := map[transfer.State]transfer.EventKind{
 		transfer.Finished:  transfer.EventFinished,
 		transfer.Failed:    transfer.EventFailed,

@@ -11,6 +11,7 @@ type keyMap struct {
 	Folder    key.Binding
 	Listen    key.Binding
 	Cancel    key.Binding
+	History   key.Binding // the ended transfers in place of the running ones
 	Copy      key.Binding
 	Uploads   key.Binding
 	RateUp    key.Binding // raise the per-client cap (rate.go)
@@ -45,6 +46,7 @@ func DefaultKeyMap() keyMap {
 		Folder:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "folder")),
 		Listen:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop")),
 		Cancel:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel")),
+		History:   key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
 		Copy:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
 		Uploads:   key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "uploads on")),
 		RateUp:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "raise rate cap")),
@@ -84,7 +86,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.NextPanel, k.PrevPanel, k.Cancel, k.Copy},
+		{k.NextPanel, k.PrevPanel, k.Cancel, k.History, k.Copy},
 		{k.Pause, k.Listen, k.Folder, k.Uploads, k.RateUp, k.RateDown},
 		{k.Help, k.Quit},
 		{k.Complete, k.Apply, k.Dismiss},
@@ -100,6 +102,7 @@ type keyState struct {
 	uploads     bool
 	canCancel   bool // a running transfer is selected
 	canCopy     bool // there is a URL to copy
+	history     bool // the history shows in place of the running transfers
 	showAllHelp bool
 }
 
@@ -107,7 +110,7 @@ type keyState struct {
 func (k keyMap) forState(s keyState) keyMap {
 	main := s.mode == modeMain
 	for _, b := range []*key.Binding{
-		&k.Pause, &k.Folder, &k.Listen, &k.Cancel, &k.Copy, &k.Uploads, &k.RateUp, &k.RateDown,
+		&k.Pause, &k.Folder, &k.Listen, &k.Cancel, &k.History, &k.Copy, &k.Uploads, &k.RateUp, &k.RateDown,
 		&k.NextPanel, &k.PrevPanel, &k.Up, &k.Down, &k.PageUp, &k.PageDown,
 		&k.Top, &k.Bottom, &k.Help, &k.Quit,
 	} {
@@ -129,6 +132,11 @@ func (k keyMap) forState(s keyState) keyMap {
 		k.Uploads.SetHelp("u", "uploads off")
 	} else {
 		k.Uploads.SetHelp("u", "uploads on")
+	}
+	if s.history {
+		k.History.SetHelp("h", "running")
+	} else {
+		k.History.SetHelp("h", "history")
 	}
 	if s.showAllHelp {
 		k.Help.SetHelp("?", "less")

@@ -75,12 +75,16 @@ func (m *Model) layout() {
 	}
 
 	tWant := 1 + max(1, len(m.transfers.rows))
+	if m.showHistory {
+		tWant = 1 + max(1, len(m.history.rows))
+	}
 	cWant := 1 + max(1, len(m.clients.rows))
 	if !l.wide(m, w, tWant, cWant) {
 		l.narrow(m, w, tWant, cWant)
 	}
 
 	m.transfers.SetSize(l.mainW, l.transfersH)
+	m.history.SetSize(l.mainW, l.transfersH)
 	m.clients.SetSize(l.mainW, l.clientsH)
 	m.log.SetSize(l.logW, l.logH)
 	m.lay = l

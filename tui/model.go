@@ -106,13 +106,15 @@ type Model struct {
 	header    header
 	urls      urlsView
 	transfers transfersView
+	history   historyView // shown in the transfers' place (showHistory)
 	clients   clientsView
 	log       logView
 	input     rootInput
 
-	mode  mode
-	focus panel
-	lay   layout
+	mode        mode
+	focus       panel
+	showHistory bool // `h`: the ended transfers in place of the running ones
+	lay         layout
 
 	// The server's state, as last read from the controller.
 	root      string
@@ -151,6 +153,7 @@ func New(ctrl Controller, events <-chan transfer.Event, opts Options) Model {
 		header:    header{st: &st, version: opts.Version, fingerprint: opts.Fingerprint, notes: opts.Notes},
 		urls:      newURLsView(&st, keys),
 		transfers: newTransfersView(&st, keys),
+		history:   newHistoryView(&st, keys),
 		clients:   newClientsView(&st, keys),
 		log:       newLogView(&st, keys),
 		input:     newRootInput(&st),
@@ -213,6 +216,7 @@ func (m *Model) handleEvent(ev transfer.Event) {
 		m.transfers.started(ev.Transfer)
 	case transfer.EventFinished, transfer.EventFailed, transfer.EventCancelled:
 		m.transfers.finished(ev.Transfer, m.now())
+		m.history.add(ev.Transfer)
 	case transfer.EventProgress:
 		if ev.Progress == nil {
 			return
@@ -322,6 +326,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.toggleListening()
 	case key.Matches(msg, k.Cancel):
 		m.cancelSelected()
+	case key.Matches(msg, k.History):
+		m.showHistory = !m.showHistory
+		m.focus = panelTransfers
 	case key.Matches(msg, k.Copy):
 		if u, ok := m.urls.selected(); ok {
 			m.setStatus("copied " + transfer.Printable(u.URL) + " to the clipboard")
@@ -344,7 +351,11 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		case panelURLs:
 			m.urls, cmd = m.urls.Update(msg)
 		case panelTransfers:
-			m.transfers, cmd = m.transfers.Update(msg)
+			if m.showHistory {
+				m.history, cmd = m.history.Update(msg)
+			} else {
+				m.transfers, cmd = m.transfers.Update(msg)
+			}
 		case panelClients:
 			m.clients, cmd = m.clients.Update(msg)
 		case panelLog:
@@ -430,6 +441,8 @@ func (m *Model) sync() {
 	m.header.active = m.transfers.active()
 
 	m.transfers.paused = m.paused
+	m.transfers.endedCount = m.history.count
+	m.history.focused = m.focus == panelTransfers
 	m.clients.paused = m.paused
 	m.urls.focused = m.focus == panelURLs
 	m.transfers.focused = m.focus == panelTransfers
@@ -447,7 +460,8 @@ func (m Model) keyState() keyState {
 		paused:      m.paused,
 		listening:   m.listening,
 		uploads:     m.uploads,
-		canCancel:   m.focus == panelTransfers && ok && r.State == transfer.Active,
+		canCancel:   m.focus == panelTransfers && !m.showHistory && ok && r.State == transfer.Active,
+		history:     m.showHistory,
 		canCopy:     hasURL,
 		showAllHelp: m.help.ShowAll,
 	}

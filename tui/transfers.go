@@ -35,6 +35,10 @@ type transfersView struct {
 	selID uint64
 	off   int // first visible row
 
+	// endedCount is every transfer that ended this session, by state (the
+	// history's): the title counts them all, not the rows still shown.
+	endedCount [4]int
+
 	w, h    int
 	focused bool
 	paused  bool // show speeds as 0
@@ -301,8 +305,12 @@ func (t transfersView) View() string {
 	b.WriteString(titleLine(t.st, t.w, t.focused, "Transfers", t.summary()))
 	n := t.visibleRows()
 	if len(t.rows) == 0 {
+		empty := "no transfers yet"
+		if ended := t.endedCount[transfer.Finished] + t.endedCount[transfer.Failed] + t.endedCount[transfer.Cancelled]; ended > 0 {
+			empty = "none running · h shows the " + plural(ended, "transfer", "transfers") + " that ended"
+		}
 		if n > 0 {
-			b.WriteString("\n  " + t.st.Panel.Empty.Render(truncate("no transfers yet", t.w-2)))
+			b.WriteString("\n  " + t.st.Panel.Empty.Render(truncate(empty, t.w-2)))
 		}
 		return b.String()
 	}
@@ -317,19 +325,22 @@ func (t transfersView) View() string {
 }
 
 func (t transfersView) summary() string {
-	var count [4]int // by transfer.State
-	for _, r := range t.rows {
-		count[r.State]++
-	}
+	count := t.endedCount // by transfer.State, since the session began
+	count[transfer.Active] = t.active()
 	var parts []string
 	if n := t.visibleRows(); len(t.rows) > n && n > 0 {
 		parts = append(parts, itoa(t.selIndex()+1)+"/"+itoa(len(t.rows)))
 	}
 	parts = append(parts, itoa(count[transfer.Active])+" running")
+	ended := 0
 	for _, s := range []transfer.State{transfer.Finished, transfer.Failed, transfer.Cancelled} {
 		if count[s] > 0 {
 			parts = append(parts, itoa(count[s])+" "+s.String())
+			ended += count[s]
 		}
+	}
+	if ended > 0 {
+		parts = append(parts, "h history")
 	}
 	return strings.Join(parts, " · ")
 }

@@ -23,8 +23,12 @@ func (m Model) View() tea.View {
 	w, l := m.width, m.lay
 	parts := []string{fitBlock(m.header.View(), w, l.headerH)}
 
+	table := m.transfers.View()
+	if m.showHistory {
+		table = m.history.View()
+	}
 	stack := []string{
-		fitBlock(m.transfers.View(), l.mainW, l.transfersH),
+		fitBlock(table, l.mainW, l.transfersH),
 		fitBlock(m.clients.View(), l.mainW, l.clientsH),
 	}
 	logView := fitBlock(m.log.View(), l.logW, l.logH)
