@@ -151,4 +151,5 @@ type Event struct {
 	Progress *Progress // for EventProgress; shared, do not modify
 	Log      *LogLine  // for EventLog
 	Text     string    // for EventNotice
+	Time     time.Time // when the notice was given, for EventNotice
 }

@@ -317,7 +317,7 @@ func (t *Tracker) Log(l LogLine) {
 // chose) for people to read.
 func (t *Tracker) Notice(text string) {
 	t.mu.Lock()
-	t.publish(Event{Kind: EventNotice, Text: text})
+	t.publish(Event{Kind: EventNotice, Text: text, Time: t.now()})
 	t.mu.Unlock()
 }
 
