@@ -36,30 +36,35 @@ func TestEvents(t *testing.T) {
 			events:     events(started(iso)),
 			wantStates: map[uint64]transfer.State{1: transfer.Active},
 			wantBytes:  map[uint64]int64{1: 10 * mib},
+			wantLog:    []string{"08:35:17 192.168.1.40 began downloading /a.iso (104 MB)"},
 		},
 		{
 			name:       "progress replaces the active rows",
 			events:     events(started(iso), started(zip), frame(false, []transfer.Snapshot{isoLater}, nil)),
 			wantStates: map[uint64]transfer.State{1: transfer.Active},
 			wantBytes:  map[uint64]int64{1: 60 * mib},
+			wantLog:    []string{"08:35:17 192.168.1.40 began downloading /a.iso (104 MB)", "08:35:17 192.168.1.41 began downloading /photos/ as an archive"},
 		},
 		{
 			name:       "finished keeps the row, marked, with the event's bytes",
 			events:     events(started(iso), frame(false, []transfer.Snapshot{isoLater}, nil), ended(isoDone, transfer.Finished)),
 			wantStates: map[uint64]transfer.State{1: transfer.Finished},
 			wantBytes:  map[uint64]int64{1: 100 * mib},
+			wantLog:    []string{"08:35:17 192.168.1.40 began downloading /a.iso (104 MB)"},
 		},
 		{
 			name:       "failed",
 			events:     events(started(iso), ended(isoLater, transfer.Failed)),
 			wantStates: map[uint64]transfer.State{1: transfer.Failed},
 			wantBytes:  map[uint64]int64{1: 60 * mib},
+			wantLog:    []string{"08:35:17 192.168.1.40 began downloading /a.iso (104 MB)"},
 		},
 		{
 			name:       "cancelled",
 			events:     events(started(zip), ended(zip, transfer.Cancelled)),
 			wantStates: map[uint64]transfer.State{2: transfer.Cancelled},
 			wantBytes:  map[uint64]int64{2: mib},
+			wantLog:    []string{"08:35:17 192.168.1.41 began downloading /photos/ as an archive"},
 		},
 		{
 			name: "a frame never revives a transfer that ended",
@@ -67,6 +72,7 @@ func TestEvents(t *testing.T) {
 				frame(false, []transfer.Snapshot{iso, zip}, nil)),
 			wantStates: map[uint64]transfer.State{1: transfer.Finished, 2: transfer.Active},
 			wantBytes:  map[uint64]int64{1: 60 * mib, 2: mib},
+			wantLog:    []string{"08:35:17 192.168.1.40 began downloading /a.iso (104 MB)"},
 		},
 		{
 			name:       "started after its end is ignored",
@@ -84,7 +90,7 @@ func TestEvents(t *testing.T) {
 			name:       "notice, escaped",
 			events:     events(notice("listening on :8001\a")),
 			wantStates: map[uint64]transfer.State{},
-			wantLog:    []string{`listening on :8001\x07`},
+			wantLog:    []string{`08:36:17 listening on :8001\x07`},
 		},
 	}
 	for _, tt := range tests {

@@ -56,6 +56,9 @@ func TestViewGolden(t *testing.T) {
 		{"escaped", 100, 30, evil},
 		{"history-80x24", 80, 24, func(*fakeCtrl) []tea.Msg { return []tea.Msg{busy(), press("h")} }},
 		{"history-120x40", 120, 40, func(*fakeCtrl) []tea.Msg { return []tea.Msg{busy(), press("h")} }},
+		{"log-filter", 80, 24, func(*fakeCtrl) []tea.Msg {
+			return append([]tea.Msg{busy(), press("/")}, typeText("get /")...)
+		}},
 		{"crowded-80x24", 80, 24, func(*fakeCtrl) []tea.Msg { return []tea.Msg{crowded()} }},
 		{"crowded-120x40", 120, 40, func(*fakeCtrl) []tea.Msg { return []tea.Msg{crowded()} }},
 		{"crowded-200x50", 200, 50, func(*fakeCtrl) []tea.Msg { return []tea.Msg{crowded()} }},

@@ -62,8 +62,7 @@ func TestHistoryKey(t *testing.T) {
 	if m.keys.Cancel.Enabled() {
 		t.Error("x is enabled in the history, where nothing runs")
 	}
-	view := ansi.Strip(m.View().Content)
-	if !strings.Contains(view, "History") || strings.Contains(view, "/live.iso") {
+	if view := ansi.Strip(m.View().Content); !strings.Contains(view, "History") || strings.Contains(ansi.Strip(m.history.View()), "/live.iso") {
 		t.Errorf("history view: want the History panel without the running transfer:\n%s", view)
 	}
 	// Newest first: /f4 (failed) on top, selected.
@@ -84,7 +83,7 @@ func TestHistoryKey(t *testing.T) {
 		t.Errorf("after g: selected %d, want the newest, 5", got.ID)
 	}
 	m = update(t, m, press("h"))
-	if m.showHistory || !strings.Contains(ansi.Strip(m.View().Content), "/live.iso") {
+	if m.showHistory || !strings.Contains(ansi.Strip(m.transfers.View()), "/live.iso") {
 		t.Error("a second h does not bring back the running transfers")
 	}
 }

@@ -26,6 +26,13 @@ type keyMap struct {
 	Bottom    key.Binding
 	Help      key.Binding
 	Quit      key.Binding
+	Filter    key.Binding // type a filter for the log
+	// ClearFilter shows every log line again.
+	ClearFilter key.Binding
+
+	// Log filter input.
+	FilterApply key.Binding
+	FilterClear key.Binding
 
 	// Folder input.
 	Interrupt key.Binding // ctrl+c still quits while typing
@@ -42,25 +49,30 @@ type keyMap struct {
 // DefaultKeyMap returns the TUI's key bindings.
 func DefaultKeyMap() keyMap {
 	return keyMap{
-		Pause:     key.NewBinding(key.WithKeys("p", "space"), key.WithHelp("p", "pause")),
-		Folder:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "folder")),
-		Listen:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop")),
-		Cancel:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel")),
-		History:   key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
-		Copy:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
-		Uploads:   key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "uploads on")),
-		RateUp:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "raise rate cap")),
-		RateDown:  key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "lower rate cap")),
-		NextPanel: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "panel")),
-		PrevPanel: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev panel")),
-		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:    key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
-		PageDown:  key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
-		Top:       key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
-		Bottom:    key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last · follow log")),
-		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more")),
-		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Pause:       key.NewBinding(key.WithKeys("p", "space"), key.WithHelp("p", "pause")),
+		Folder:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "folder")),
+		Listen:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop")),
+		Cancel:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel")),
+		History:     key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
+		Copy:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
+		Uploads:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "uploads on")),
+		RateUp:      key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "raise rate cap")),
+		RateDown:    key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "lower rate cap")),
+		NextPanel:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "panel")),
+		PrevPanel:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev panel")),
+		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
+		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
+		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last · follow log")),
+		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more")),
+		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter log")),
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+
+		FilterApply: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+		FilterClear: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 
 		Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Complete:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
@@ -77,7 +89,9 @@ func DefaultKeyMap() keyMap {
 func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
 		k.Pause, k.Folder, k.Listen, k.Cancel, k.Copy, k.Quit, k.Help, k.NextPanel,
+		k.ClearFilter,
 		k.Complete, k.Apply, k.Dismiss,
+		k.FilterApply, k.FilterClear,
 		k.Yes, k.No, k.Force,
 	}
 }
@@ -88,8 +102,9 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.NextPanel, k.PrevPanel, k.Cancel, k.History, k.Copy},
 		{k.Pause, k.Listen, k.Folder, k.Uploads, k.RateUp, k.RateDown},
-		{k.Help, k.Quit},
+		{k.Filter, k.ClearFilter, k.Help, k.Quit},
 		{k.Complete, k.Apply, k.Dismiss},
+		{k.FilterApply, k.FilterClear},
 		{k.Yes, k.No, k.Force},
 	}
 }
@@ -103,6 +118,7 @@ type keyState struct {
 	canCancel   bool // a running transfer is selected
 	canCopy     bool // there is a URL to copy
 	history     bool // the history shows in place of the running transfers
+	filtered    bool // the log is filtered
 	showAllHelp bool
 }
 
@@ -112,10 +128,14 @@ func (k keyMap) forState(s keyState) keyMap {
 	for _, b := range []*key.Binding{
 		&k.Pause, &k.Folder, &k.Listen, &k.Cancel, &k.History, &k.Copy, &k.Uploads, &k.RateUp, &k.RateDown,
 		&k.NextPanel, &k.PrevPanel, &k.Up, &k.Down, &k.PageUp, &k.PageDown,
-		&k.Top, &k.Bottom, &k.Help, &k.Quit,
+		&k.Top, &k.Bottom, &k.Help, &k.Quit, &k.Filter,
 	} {
 		b.SetEnabled(main)
 	}
+	k.ClearFilter.SetEnabled(main && s.filtered)
+	filter := s.mode == modeFilter
+	k.FilterApply.SetEnabled(filter)
+	k.FilterClear.SetEnabled(filter)
 	k.Cancel.SetEnabled(main && s.canCancel)
 	k.Copy.SetEnabled(main && s.canCopy)
 	if s.paused {
@@ -145,7 +165,7 @@ func (k keyMap) forState(s keyState) keyMap {
 	}
 
 	input := s.mode == modeFolder
-	k.Interrupt.SetEnabled(input)
+	k.Interrupt.SetEnabled(input || filter)
 	k.Complete.SetEnabled(input)
 	k.Apply.SetEnabled(input)
 	k.Dismiss.SetEnabled(input)

@@ -178,6 +178,8 @@ func (m Model) statusHeight() int {
 		return 1
 	case m.mode == modeFolder:
 		return m.input.height()
+	case m.mode == modeFilter:
+		return 1
 	case m.status.text != "":
 		return 1
 	}

@@ -13,6 +13,7 @@ func notices(from, n int) eventsMsg {
 	var evs eventsMsg
 	for i := from; i < from+n; i++ {
 		evs = append(evs, notice("line "+strconv.Itoa(i)))
+		evs[len(evs)-1].Time = t0
 	}
 	return evs
 }
@@ -20,7 +21,7 @@ func notices(from, n int) eventsMsg {
 // lastLogLine is the log's bottom visible line.
 func lastLogLine(m Model) string {
 	lines := strings.Split(ansi.Strip(m.log.View()), "\n")
-	return strings.TrimSpace(lines[len(lines)-1])
+	return strings.TrimPrefix(strings.TrimSpace(lines[len(lines)-1]), "08:36:17 ")
 }
 
 func TestLogFollowsTheTail(t *testing.T) {
@@ -48,7 +49,7 @@ func TestLogFollowsTheTail(t *testing.T) {
 			m = update(t, m, tt.msgs...)
 			if tt.wantBack < 0 {
 				// Scrolled to the top: the first line shows.
-				if !strings.Contains(ansi.Strip(m.log.View()), "  line 0\n") || m.log.following() {
+				if !strings.Contains(ansi.Strip(m.log.View()), "  08:36:17 line 0\n") || m.log.following() {
 					t.Errorf("got back %d, want the oldest line on top", m.log.back)
 				}
 				return
@@ -72,7 +73,7 @@ func TestLogIsBounded(t *testing.T) {
 	if got := len(m.log.lines); got != maxLogLines {
 		t.Errorf("got %d lines, want %d", got, maxLogLines)
 	}
-	if got, want := m.log.lines[0].text, "line 200"; got != want {
+	if got, want := m.log.lines[0].text, "08:36:17 line 200"; got != want {
 		t.Errorf("oldest kept: got %q, want %q", got, want)
 	}
 }

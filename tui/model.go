@@ -72,6 +72,7 @@ const (
 	modeMain        mode = iota
 	modeFolder           // typing a folder
 	modeConfirmQuit      // asking whether to quit while transfers run
+	modeFilter           // typing the log's filter
 )
 
 // tick refreshes the clock-driven parts: uptime, ended rows, messages.
@@ -124,6 +125,15 @@ type Model struct {
 
 	status status
 	exit   Exit
+
+	// filter is what `/` typed: the log shows the lines holding it.
+	filter string
+	// A rate change is logged once it settles, rateSettle after the last
+	// `+` or `-`, not once per key: rateSeq numbers the presses, rateFrom
+	// is the cap before the first of them.
+	rateSeq     int
+	rateFrom    int64
+	ratePending bool
 
 	width, height int
 }
@@ -195,14 +205,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.handleEvent(ev)
 		}
 		cmd = waitForEvents(m.events, pauseAfter(msg))
+	case rateSettledMsg:
+		m.rateSettled(msg)
 	case eventsClosedMsg:
 		m.exit = ExitClosed
 		cmd = tea.Quit
 	case tea.KeyPressMsg:
 		m, cmd = m.handleKey(msg)
 	case tea.PasteMsg:
-		if m.mode == modeFolder {
+		switch m.mode {
+		case modeFolder:
 			m.input, cmd = m.input.Update(msg)
+		case modeFilter:
+			m.setFilter(m.filter + msg.Content)
 		}
 	}
 	m.sync()
@@ -213,7 +228,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) handleEvent(ev transfer.Event) {
 	switch ev.Kind {
 	case transfer.EventStarted:
-		m.transfers.started(ev.Transfer)
+		if m.transfers.started(ev.Transfer) {
+			m.log.addEvent(ev.Transfer.Started, beganText(ev.Transfer))
+		}
 	case transfer.EventFinished, transfer.EventFailed, transfer.EventCancelled:
 		m.transfers.finished(ev.Transfer, m.now())
 		m.history.add(ev.Transfer)
@@ -236,7 +253,11 @@ func (m *Model) handleEvent(ev transfer.Event) {
 			m.log.addRequest(ev.Log)
 		}
 	case transfer.EventNotice:
-		m.log.addNotice(ev.Text)
+		at := ev.Time
+		if at.IsZero() {
+			at = m.now()
+		}
+		m.log.addNotice(at, ev.Text)
 	}
 }
 
@@ -256,6 +277,32 @@ func (m *Model) setStatus(text string) {
 
 func (m *Model) setError(err error) {
 	m.status = status{text: err.Error(), err: true, at: m.now()}
+}
+
+// setFilter shows only the log lines holding text.
+func (m *Model) setFilter(text string) {
+	m.filter = text
+	m.log.setFilter(text)
+}
+
+// note writes in the log something the person at the terminal did.
+func (m *Model) note(text string) {
+	m.log.addEvent(m.now(), text)
+}
+
+// beganText is the log's line for a transfer that began.
+func beganText(s transfer.Snapshot) string {
+	what := "began downloading " + s.Path
+	switch s.Kind {
+	case transfer.Upload:
+		what = "began uploading " + s.Path
+	case transfer.Archive:
+		what = "began downloading " + s.Path + " as an archive"
+	}
+	if s.Size >= 0 {
+		what += " (" + formatBytes(s.Size) + ")"
+	}
+	return s.Client + " " + what
 }
 
 func (m *Model) setStyles(st Styles) {
@@ -281,6 +328,25 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 			return m, tea.Quit
 		case key.Matches(msg, k.No):
 			m.mode = modeMain
+		}
+		return m, nil
+
+	case modeFilter:
+		switch {
+		case key.Matches(msg, k.Interrupt):
+			m.mode = modeMain
+			return m.quit()
+		case key.Matches(msg, k.FilterApply):
+			m.mode = modeMain
+		case key.Matches(msg, k.FilterClear):
+			m.setFilter("")
+			m.mode = modeMain
+		case msg.Code == tea.KeyBackspace:
+			if r := []rune(m.filter); len(r) > 0 {
+				m.setFilter(string(r[:len(r)-1]))
+			}
+		case msg.Text != "":
+			m.setFilter(m.filter + msg.Text)
 		}
 		return m, nil
 
@@ -317,6 +383,16 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 			m.ctrl.Pause()
 		}
 		m.paused = m.ctrl.Paused()
+		if m.paused {
+			m.note("paused every transfer")
+		} else {
+			m.note("resumed the transfers")
+		}
+	case key.Matches(msg, k.Filter):
+		m.mode = modeFilter
+		m.focus = panelLog
+	case key.Matches(msg, k.ClearFilter):
+		m.setFilter("")
 	case key.Matches(msg, k.Folder):
 		m.mode = modeFolder
 		var cmd tea.Cmd
@@ -335,12 +411,20 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 			return m, tea.SetClipboard(u.URL)
 		}
 	case key.Matches(msg, k.Uploads):
+		was := m.uploads
 		if err := m.ctrl.SetUploads(!m.uploads); err != nil {
 			m.setError(err)
 		}
 		m.uploads = m.ctrl.Uploads()
+		switch {
+		case m.uploads && !was:
+			m.note("uploads on")
+		case !m.uploads && was:
+			m.note("uploads off")
+		}
 	case key.Matches(msg, k.RateUp, k.RateDown):
-		m.changeRate(key.Matches(msg, k.RateUp)) // rate.go
+		cmd := m.changeRate(key.Matches(msg, k.RateUp)) // rate.go
+		return m, cmd
 	case key.Matches(msg, k.NextPanel):
 		m.focus = (m.focus + 1) % numPanels
 	case key.Matches(msg, k.PrevPanel):
@@ -393,6 +477,7 @@ func (m *Model) applyRoot() {
 	m.mode = modeMain
 	m.refresh()
 	m.setStatus("now serving " + transfer.Printable(m.root))
+	m.note("now serving " + m.root)
 }
 
 func (m *Model) toggleListening() {
@@ -406,6 +491,8 @@ func (m *Model) toggleListening() {
 	switch {
 	case err != nil:
 		m.setError(err)
+		m.note("could not " + map[bool]string{true: "stop", false: "start"}[m.listening] + " listening: " + err.Error())
+		return
 	case m.listening:
 		m.setStatus("listening again")
 	case m.transfers.active() > 0:
@@ -413,6 +500,7 @@ func (m *Model) toggleListening() {
 	default:
 		m.setStatus("stopped listening")
 	}
+	m.note(m.status.text)
 }
 
 func (m *Model) cancelSelected() {
@@ -423,6 +511,7 @@ func (m *Model) cancelSelected() {
 	name := transfer.Printable(r.Path)
 	if m.ctrl.Cancel(r.ID) {
 		m.setStatus("cancelling " + name)
+		m.note("cancelled " + r.Client + "'s " + r.Kind.String() + " of " + r.Path)
 	} else {
 		m.setStatus(name + " had already ended")
 	}
@@ -463,6 +552,7 @@ func (m Model) keyState() keyState {
 		canCancel:   m.focus == panelTransfers && !m.showHistory && ok && r.State == transfer.Active,
 		history:     m.showHistory,
 		canCopy:     hasURL,
+		filtered:    m.filter != "",
 		showAllHelp: m.help.ShowAll,
 	}
 }

@@ -1,6 +1,18 @@
 package tui
 
-import "strings"
+import (
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// rateSettle is how long after the last `+` or `-` a rate change is
+// logged: holding a key or pressing it five times is one change.
+const rateSettle = time.Second
+
+// rateSettledMsg comes rateSettle after a `+` or `-`; seq says which.
+type rateSettledMsg struct{ seq int }
 
 // rateLadder is what `+` and `-` step through: the per-client cap in bytes
 // per second, 0 = no cap.
@@ -37,8 +49,9 @@ func stepRate(cur int64, up bool) int64 {
 	return 0
 }
 
-// changeRate moves the cap one step and says so.
-func (m *Model) changeRate(up bool) {
+// changeRate moves the cap one step at once and says so on the status
+// line; the log hears of it once the presses settle (rateSettled).
+func (m *Model) changeRate(up bool) tea.Cmd {
 	cur := m.ctrl.Rate()
 	next := stepRate(cur, up)
 	if next == cur {
@@ -48,14 +61,32 @@ func (m *Model) changeRate(up bool) {
 		default:
 			m.setStatus("rate cap already at its lowest: " + formatCap(cur) + " per client")
 		}
-		return
+		return nil
 	}
+	if !m.ratePending {
+		m.rateFrom, m.ratePending = cur, true
+	}
+	m.rateSeq++
+	seq := m.rateSeq
 	m.ctrl.SetRate(next)
 	m.header.rate = m.ctrl.Rate()
 	if m.header.rate == 0 {
 		m.setStatus("rate cap off")
 	} else {
 		m.setStatus("rate cap: " + formatCap(m.header.rate) + " per client")
+	}
+	return tea.Tick(rateSettle, func(time.Time) tea.Msg { return rateSettledMsg{seq} })
+}
+
+// rateSettled logs the cap once no `+` or `-` came for rateSettle: one
+// line per settled change, none if it came back to where it was.
+func (m *Model) rateSettled(msg rateSettledMsg) {
+	if msg.seq != m.rateSeq || !m.ratePending {
+		return // another press came since
+	}
+	m.ratePending = false
+	if cur := m.ctrl.Rate(); cur != m.rateFrom {
+		m.note("rate cap per client: " + formatCap(cur) + " (was " + formatCap(m.rateFrom) + ")")
 	}
 }
 

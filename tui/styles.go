@@ -27,7 +27,7 @@ type Styles struct {
 		Finished, Failed, Cancelled, Paused lipgloss.Style
 	}
 	Log struct {
-		Line, Notice lipgloss.Style
+		Line, Notice, Event lipgloss.Style
 	}
 	Status struct {
 		Info, Error, Prompt lipgloss.Style
@@ -85,6 +85,7 @@ func DefaultStyles(isDark bool) Styles {
 
 	s.Log.Line = lipgloss.NewStyle()
 	s.Log.Notice = lipgloss.NewStyle().Foreground(blue)
+	s.Log.Event = lipgloss.NewStyle().Foreground(accent)
 
 	s.Status.Info = lipgloss.NewStyle().Foreground(green)
 	s.Status.Error = lipgloss.NewStyle().Foreground(red)

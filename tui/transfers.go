@@ -73,12 +73,13 @@ func (t *transfersView) SetSize(w, h int) {
 
 func (t transfersView) visibleRows() int { return max(0, t.h-1) }
 
-// started adds a transfer that began.
-func (t *transfersView) started(s transfer.Snapshot) {
+// started adds a transfer that began, and reports whether it is new.
+func (t *transfersView) started(s transfer.Snapshot) bool {
 	if _, gone := t.ended[s.ID]; gone {
-		return
+		return false
 	}
 	t.put(transferRow{Snapshot: s})
+	return true
 }
 
 // finished marks a transfer as ended (finished, failed or cancelled). Its
