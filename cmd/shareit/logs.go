@@ -56,7 +56,8 @@ func (l *logSink) follow(tracker *transfer.Tracker) <-chan struct{} {
 	go func() {
 		defer close(done)
 		for ev := range sub.C {
-			fmt.Fprintln(l.notices, transfer.Printable(ev.Text))
+			// Stamped like the request lines, in the Common Log Format.
+			fmt.Fprintln(l.notices, ev.Time.Format("[02/Jan/2006:15:04:05 -0700]"), transfer.Printable(ev.Text))
 		}
 	}()
 	return done

@@ -71,3 +71,16 @@ var summaryRE = regexp.MustCompile(`(?m)^shareit served for .*\n(?:  \S+  .*\n)*
 // withoutSummary is stderr without the exit summary: what tests that want
 // no message on stderr look at.
 func withoutSummary(stderr string) string { return summaryRE.ReplaceAllString(stderr, "") }
+
+// TestHeadlessNoticesHaveTime: a notice on stderr carries its time, in
+// the request lines' format.
+func TestHeadlessNoticesHaveTime(t *testing.T) {
+	p := start(t, t.TempDir(), "--headless", "--max-downloads", "3", "-b", "127.0.0.1", "-p", "0", shareDir(t))
+	p.banner()
+	if status, _ := get(t, p.port(), "/a.txt"); status != 200 {
+		t.Fatalf("GET /a.txt: got %d, want 200", status)
+	}
+	stamped := regexp.MustCompile(`(?m)^\[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] download 1 of 3 complete: 127\.0\.0\.1 took /a\.txt$`)
+	p.waitStderr(stamped)
+	p.stop(syscall.SIGTERM)
+}

@@ -31,12 +31,9 @@ func (c controller) SetUploads(on bool) error {
 	return nil
 }
 
-// SetRate changes the per-client cap and notes it in the log, where the
-// change stays visible after the status line fades.
-func (c controller) SetRate(bps int64) {
-	c.Server.SetRate(bps)
-	c.tracker.Notice("rate cap per client: " + transfer.FormatRate(c.Server.Rate()))
-}
+// SetRate changes the per-client cap. The TUI logs the change once the
+// key presses settle, not here at each one.
+func (c controller) SetRate(bps int64) { c.Server.SetRate(bps) }
 
 func (c controller) URLs() []tui.URL {
 	var urls []tui.URL
