@@ -17,9 +17,15 @@ const settleTime = 2 * time.Second
 // stalled (see meter.stalled).
 const stallAfter = 5 * time.Second
 
+// stepEvery is the least time between two steps: a transfer moving bytes
+// at every tick keeps one step in this many, its newest, which bounds the
+// work of a tick (a fit through at most speedWindow/stepEvery+2 steps)
+// and loses nothing of a line that bytes on it all follow.
+const stepEvery = 250 * time.Millisecond
+
 // step is a moment the byte count was first seen at a new value.
 type step struct {
-	at    time.Time
+	at    time.Duration // since the meter's begin
 	bytes int64
 }
 
@@ -30,48 +36,59 @@ type step struct {
 // A speed is the slope of the bytes over time through the steps: a burst
 // is counted whole or not at all, so bytes that arrive 4 MiB at a time
 // every 4 s read as 1 MiB/s, not as 4 MiB/s for a tick and nothing for the
-// rest. An exponential average over ticks swings
-// with every burst; this does not.
+// rest. An exponential average over ticks swings with every burst; this
+// does not.
 //
 // (The reference step may be older than the window: a transfer that
 // stopped keeps it until a window passes without a byte.)
 type meter struct {
 	// steps are the steps within speedWindow, oldest first, and the newest
 	// one before it: the reference the oldest bytes in the window are
-	// counted from. Bounded by speedWindow/Interval+1.
+	// counted from.
 	steps []step
 	last  int64     // bytes at the last reading
 	begin time.Time // when the first bytes could flow
 }
 
 func newMeter(now time.Time, bytes int64) meter {
-	return meter{steps: []step{{now, bytes}}, last: bytes, begin: now}
+	return meter{steps: []step{{0, bytes}}, last: bytes, begin: now}
 }
 
 // observe records the byte count read at now. Readings come in time order.
 func (m *meter) observe(now time.Time, bytes int64) {
+	at := now.Sub(m.begin)
 	if bytes != m.last {
 		m.last = bytes
-		m.steps = append(m.steps, step{now, bytes})
+		n := len(m.steps)
+		if n >= 3 && at-m.steps[n-2].at < stepEvery {
+			m.steps[n-1] = step{at, bytes} // the newest of a run of close steps
+		} else {
+			m.steps = append(m.steps, step{at, bytes})
+		}
 	}
 	// Keep one step at or before the window's start.
-	from := now.Add(-speedWindow)
-	if settled := m.begin.Add(settleTime); now.Sub(m.begin) >= speedWindow && from.Before(settled) {
-		from = settled
+	from := at - speedWindow
+	if at >= speedWindow {
+		from = max(from, settleTime)
 	}
 	drop := 0
-	for drop+1 < len(m.steps) && !m.steps[drop+1].at.After(from) {
+	for drop+1 < len(m.steps) && m.steps[drop+1].at <= from {
 		drop++
 	}
 	if drop > 0 {
-		m.steps = append(m.steps[:0], m.steps[drop:]...)
+		// Compacting in place only when the dropped steps are many keeps
+		// the copying to a step a tick or less.
+		m.steps = m.steps[drop:]
+		if cap(m.steps) > 2*len(m.steps)+16 {
+			m.steps = append(make([]step, 0, 2*len(m.steps)+4), m.steps...)
+		}
 	}
 }
 
 // restart forgets the history: used while paused, so the pause does not
 // count as slowness once bytes flow again.
 func (m *meter) restart(now time.Time, bytes int64) {
-	m.steps = append(m.steps[:0], step{now, bytes})
+	m.steps = append(m.steps[:0], step{0, bytes})
 	m.last, m.begin = bytes, now
 }
 
@@ -88,14 +105,20 @@ func (m *meter) restart(now time.Time, bytes int64) {
 func (m *meter) rate(now time.Time) (bps float64, moved int64, stalled bool) {
 	n := len(m.steps)
 	last := m.steps[n-1]
-	idle := now.Sub(last.at)
+	at := now.Sub(m.begin)
+	idle := at - last.at
 	if n == 1 {
 		return 0, last.bytes, idle >= stallAfter
 	}
 	first := m.steps[0]
 	var maxGap time.Duration
-	for i := 1; i < n; i++ {
-		maxGap = max(maxGap, m.steps[i].at.Sub(m.steps[i-1].at))
+	var mt, mb float64
+	for i, s := range m.steps {
+		if i > 0 {
+			maxGap = max(maxGap, s.at-m.steps[i-1].at)
+		}
+		mt += float64(s.at - first.at)
+		mb += float64(s.bytes - first.bytes)
 	}
 	if idle >= stallAfter && idle > 2*maxGap {
 		return 0, last.bytes, true
@@ -104,22 +127,17 @@ func (m *meter) rate(now time.Time) (bps float64, moved int64, stalled bool) {
 	// true line by how full the socket's buffers happened to be when its
 	// chunk ended, up to a few MiB on a fast link, and a fit through all
 	// of them errs less than the line through the first and last alone.
-	var mt, mb float64
-	for _, s := range m.steps {
-		mt += s.at.Sub(first.at).Seconds()
-		mb += float64(s.bytes - first.bytes)
-	}
 	mt, mb = mt/float64(n), mb/float64(n)
 	var cov, vt float64
 	for _, s := range m.steps {
-		dt := s.at.Sub(first.at).Seconds() - mt
+		dt := float64(s.at-first.at) - mt
 		cov += dt * (float64(s.bytes-first.bytes) - mb)
 		vt += dt * dt
 	}
 	if vt <= 0 || cov <= 0 {
 		return 0, last.bytes, false
 	}
-	bps = cov / vt
+	perNs := cov / vt
 	// Where the bytes are now: each step carried forward at that speed,
 	// the furthest of them. A chunk ends when the buffers took its last
 	// byte; the step whose buffers were fullest is the one the body's
@@ -127,7 +145,7 @@ func (m *meter) rate(now time.Time) (bps float64, moved int64, stalled bool) {
 	// down steadily between chunks.
 	ahead := float64(last.bytes)
 	for _, s := range m.steps {
-		ahead = max(ahead, float64(s.bytes)+bps*now.Sub(s.at).Seconds())
+		ahead = max(ahead, float64(s.bytes)+perNs*float64(at-s.at))
 	}
-	return bps, int64(ahead), false
+	return perNs * float64(time.Second), int64(ahead), false
 }

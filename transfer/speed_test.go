@@ -3,6 +3,7 @@ package transfer
 import (
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -147,8 +148,8 @@ func TestMeterSteadyAndPaused(t *testing.T) {
 	if got, _, stalled := m.rate(now); math.Abs(got-1e6) > 1 || stalled {
 		t.Errorf("steady 1 MB/s: got %.0f B/s, stalled %v; want 1000000, false", got, stalled)
 	}
-	if len(m.steps) > int(speedWindow/Interval)+1 {
-		t.Errorf("steps kept: got %d, want at most %d", len(m.steps), int(speedWindow/Interval)+1)
+	if bound := int(speedWindow/stepEvery) + 2; len(m.steps) > bound {
+		t.Errorf("steps kept: got %d, want at most %d", len(m.steps), bound)
 	}
 	// Paused for a minute, then 500 KB/s.
 	for i := 1; i <= 600; i++ {
@@ -185,3 +186,33 @@ func TestMeterSteadyAndPaused(t *testing.T) {
 		t.Errorf("stalled: speed %.0f, want 0", prev)
 	}
 }
+
+// BenchmarkTick1000 is one tick of the tracker's clock with 1000 transfers
+// running, each with a full window of steps: the price of windowed speeds,
+// paid on the ticker's goroutine ten times a second, never by a transfer.
+func BenchmarkTick1000(b *testing.B) {
+	clk := &fakeClock{t: time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)}
+	tr := newTracker()
+	tr.now = clk.now
+	parts := make([]*Part, 1000)
+	for i := range parts {
+		parts[i] = tr.Begin(Info{Kind: Download, Client: "10.0.0." + itoa(i%200), Path: "/f" + itoa(i), Size: 1 << 40}, nil)
+	}
+	for range int(speedWindow / Interval) {
+		clk.t = clk.t.Add(Interval)
+		for _, p := range parts {
+			p.Add(64 << 10)
+		}
+		tr.tick(clk.t)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		clk.t = clk.t.Add(Interval)
+		for _, p := range parts {
+			p.Add(64 << 10)
+		}
+		tr.tick(clk.t)
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
