@@ -85,11 +85,13 @@ func (h header) View() string {
 	if h.paused {
 		speed = 0
 	}
+	// The numbers that change every frame keep their width, so what
+	// follows them stays put.
 	totals := []string{
 		plural(h.active, "transfer", "transfers"),
 		plural(h.clients, "client", "clients"),
-		formatBytes(h.sent) + " sent",
-		formatSpeed(speed),
+		padLeft(formatBytes(h.sent), len("99.9 MB")) + " sent",
+		padLeft(formatSpeed(speed), len("99.9 MB/s")),
 	}
 	if h.rate > 0 {
 		totals = append(totals, "cap "+formatCap(h.rate)+" per client")
