@@ -96,6 +96,9 @@ func TestSpeedEndToEnd(t *testing.T) {
 	// runs ahead of the client's by the buffers, and little else.
 	dialer := &net.Dialer{}
 	client := &http.Client{Transport: &http.Transport{
+		// One request: its connection closes with the body, and no
+		// goroutine of the transport outlives the test (TestMain).
+		DisableKeepAlives: true,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			c, err := dialer.DialContext(ctx, network, addr)
 			if tc, ok := c.(*net.TCPConn); ok {
