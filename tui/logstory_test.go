@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -148,5 +149,17 @@ func TestLogFilter(t *testing.T) {
 	m = update(t, m, press("/"), press("z"), press("esc"))
 	if m.mode != modeMain || m.filter != "" {
 		t.Errorf("esc while typing: mode %d, filter %q; want the main screen, no filter", m.mode, m.filter)
+	}
+}
+
+// TestFailedStartIsLogged: a start that fails says why, in the log too.
+func TestFailedStartIsLogged(t *testing.T) {
+	ctrl := newFakeCtrl()
+	ctrl.startErr = errors.New("listen tcp :8000: address already in use")
+	m, _ := newTest(t, ctrl, 100, 30)
+	m = update(t, m, press("s"), press("s"))
+	want := []string{"08:36:17 stopped listening", "08:36:17 could not listen again: listen tcp :8000: address already in use"}
+	if got := logTexts(m); !slices.Equal(got, want) {
+		t.Errorf("log:\ngot  %q\nwant %q", got, want)
 	}
 }

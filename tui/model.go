@@ -489,9 +489,13 @@ func (m *Model) toggleListening() {
 	}
 	m.refresh()
 	switch {
+	case err != nil && m.listening:
+		m.setError(err)
+		m.note("could not stop listening: " + err.Error())
+		return
 	case err != nil:
 		m.setError(err)
-		m.note("could not " + map[bool]string{true: "stop", false: "start"}[m.listening] + " listening: " + err.Error())
+		m.note("could not listen again: " + err.Error())
 		return
 	case m.listening:
 		m.setStatus("listening again")
