@@ -216,3 +216,45 @@ func BenchmarkTick1000(b *testing.B) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestClientSpeedIsItsRows: a client's speed is its transfers' speeds
+// added up, so the clients panel and the header agree with the rows.
+func TestClientSpeedIsItsRows(t *testing.T) {
+	clk := &fakeClock{t: time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)}
+	tr := newTracker()
+	tr.now = clk.now
+	type load struct {
+		client  string
+		perTick int64
+	}
+	loads := []load{{"10.0.0.1", 100e3}, {"10.0.0.1", 30e3}, {"10.0.0.2", 50e3}, {"10.0.0.2", 0}}
+	parts := make([]*Part, len(loads))
+	for i, l := range loads {
+		parts[i] = tr.Begin(Info{Kind: Download, Client: l.client, Path: "/f" + itoa(i), Size: 1e9}, nil)
+	}
+	for range 50 {
+		clk.t = clk.t.Add(Interval)
+		for i, l := range loads {
+			if l.perTick > 0 {
+				parts[i].Add(l.perTick)
+			}
+		}
+		tr.tick(clk.t)
+	}
+	fr := tr.Snapshot()
+	sum := map[string]float64{}
+	for _, s := range fr.Transfers {
+		sum[s.Client] += s.Speed
+	}
+	for _, c := range fr.Clients {
+		if math.Abs(c.Speed-sum[c.Addr]) > 1e-6 {
+			t.Errorf("client %s: speed %.1f, its transfers' add up to %.1f", c.Addr, c.Speed, sum[c.Addr])
+		}
+	}
+	if got := sum["10.0.0.1"]; math.Abs(got-1.3e6) > 1 {
+		t.Errorf("10.0.0.1: %.0f B/s, want 1300000", got)
+	}
+	for _, p := range parts {
+		p.Done(nil)
+	}
+}
