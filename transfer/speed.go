@@ -8,19 +8,30 @@ import "time"
 const speedWindow = 10 * time.Second
 
 // settleTime is how long a body's first bytes may only fill the socket
-// buffers between the server and the client: megabytes in a moment, at
-// no speed the client reads. Once a window has passed, the window never
-// reaches back into them.
-const settleTime = 2 * time.Second
+// buffers between the server and the client: megabytes at once, then more
+// as the kernel grows the buffers, at no speed the client reads. Once a
+// window has passed, the window never reaches back into them.
+const settleTime = 5 * time.Second
+
+// minGaps is the fewest gaps between steps a speed is measured over: when
+// a window holds fewer (a slow client's bytes land 8 MB at a time, seconds
+// apart, through big buffers), it reaches further back, up to maxWindow.
+// Over one gap, how full the buffers happened to be at its two ends is
+// most of the answer; over three, much less.
+const (
+	minGaps   = 3
+	maxWindow = 60 * time.Second
+)
 
 // stallAfter is the least time without a byte after which a transfer is
 // stalled (see meter.stalled).
 const stallAfter = 5 * time.Second
 
-// stepEvery is the least time between two steps: a transfer moving bytes
-// at every tick keeps one step in this many, its newest, which bounds the
-// work of a tick (a fit through at most speedWindow/stepEvery+2 steps)
-// and loses nothing of a line that bytes on it all follow.
+// stepEvery is the least time between two steps: the steps seen within
+// stepEvery of a step's first reading move it rather than add to it. That
+// bounds the work of a tick (a fit through at most speedWindow/stepEvery+2
+// steps), loses nothing of a line that bytes on it all follow, and makes
+// two chunks that end a tick apart one burst.
 const stepEvery = 250 * time.Millisecond
 
 // step is a moment the byte count was first seen at a new value.
@@ -46,8 +57,9 @@ type meter struct {
 	// one before it: the reference the oldest bytes in the window are
 	// counted from.
 	steps []step
-	last  int64     // bytes at the last reading
-	begin time.Time // when the first bytes could flow
+	last  int64         // bytes at the last reading
+	born  time.Duration // when the newest step was first taken
+	begin time.Time     // when the first bytes could flow
 }
 
 func newMeter(now time.Time, bytes int64) meter {
@@ -59,15 +71,24 @@ func (m *meter) observe(now time.Time, bytes int64) {
 	at := now.Sub(m.begin)
 	if bytes != m.last {
 		m.last = bytes
-		n := len(m.steps)
-		if n >= 3 && at-m.steps[n-2].at < stepEvery {
-			m.steps[n-1] = step{at, bytes} // the newest of a run of close steps
+		if n := len(m.steps); n >= 2 && at-m.born < stepEvery {
+			// The newest of a run of close steps: two chunks that end a
+			// tick apart are one burst, the buffers full at its end.
+			m.steps[n-1] = step{at, bytes}
 		} else {
 			m.steps = append(m.steps, step{at, bytes})
+			m.born = at
 		}
 	}
-	// Keep one step at or before the window's start.
+	// Keep one step at or before the window's start, and minGaps steps
+	// after it if the window is short of them.
 	from := at - speedWindow
+	if n := len(m.steps); n > minGaps {
+		from = min(from, m.steps[n-1-minGaps].at)
+	} else {
+		from = min(from, m.steps[0].at)
+	}
+	from = max(from, at-maxWindow)
 	if at >= speedWindow {
 		from = max(from, settleTime)
 	}
@@ -94,8 +115,9 @@ func (m *meter) restart(now time.Time, bytes int64) {
 
 // rate returns the speed at now in bytes per second, the bytes the
 // transfer has likely moved by now, and whether it is stalled: no byte for
-// stallAfter, and for more than twice the longest gap between its steps in
-// the window (a client reading slowly in big bursts is not stalled between
+// stallAfter, for more than twice the longest gap between its steps in the
+// window, and for more than twice the time its biggest step takes at its
+// speed (a client reading slowly in big bursts is not stalled between
 // them). A stalled transfer's speed is 0.
 //
 // The wait since the last step does not lower the speed: it cannot tell a
@@ -112,16 +134,23 @@ func (m *meter) rate(now time.Time) (bps float64, moved int64, stalled bool) {
 	}
 	first := m.steps[0]
 	var maxGap time.Duration
+	var maxStep int64
 	var mt, mb float64
 	for i, s := range m.steps {
 		if i > 0 {
 			maxGap = max(maxGap, s.at-m.steps[i-1].at)
+			maxStep = max(maxStep, s.bytes-m.steps[i-1].bytes)
 		}
 		mt += float64(s.at - first.at)
 		mb += float64(s.bytes - first.bytes)
 	}
 	if idle >= stallAfter && idle > 2*maxGap {
-		return 0, last.bytes, true
+		// Unless the biggest burst seen, at the speed of the window's line
+		// through its ends, takes half as long: the next is on its way.
+		line := float64(last.bytes-first.bytes) / float64(last.at-first.at) // bytes per ns
+		if line <= 0 || idle > 2*time.Duration(float64(maxStep)/line) {
+			return 0, last.bytes, true
+		}
 	}
 	// The least-squares slope through the steps: each step is off the
 	// true line by how full the socket's buffers happened to be when its
