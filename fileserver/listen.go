@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"shareit/transfer"
 )
 
 // Limits against hostile and careless clients.
@@ -46,7 +48,9 @@ func (n *netState) init(s *Server) {
 		// A TLS config that names h2 makes Serve set up HTTP/2 for the
 		// *tls.Conns wrapListener accepts; nil for plain HTTP.
 		TLSConfig: s.access.tls.Clone(),
-		// For the framing check and the hang-up check (connOf).
+		// The refusal log learns when a connection waits for a request.
+		ConnState: connState,
+		// For the refusal log and the hang-up check (connOf).
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
 			return context.WithValue(ctx, connKey{}, c)
 		},
@@ -54,12 +58,35 @@ func (n *netState) init(s *Server) {
 }
 
 // noticeWriter turns the http.Server's own error log into tracker notices,
-// so nothing writes to the terminal behind the TUI's back.
+// so nothing writes to the terminal behind the TUI's back. A failed TLS
+// handshake is a refused request, logged as one.
 type noticeWriter struct{ s *Server }
 
 func (w noticeWriter) Write(p []byte) (int, error) {
-	w.s.tracker.Notice(strings.TrimRight(string(p), "\n"))
+	text := strings.TrimRight(string(p), "\n")
+	if l, ok := handshakeFailure(text); ok {
+		w.s.refused(l)
+	} else {
+		w.s.tracker.Notice(text)
+	}
 	return len(p), nil
+}
+
+// handshakeFailure reads net/http's "http: TLS handshake error from ADDR:
+// why" as a refused request's log line. A client that spoke plain HTTP to
+// the HTTPS port was answered 400; any other got nothing.
+func handshakeFailure(text string) (transfer.LogLine, bool) {
+	rest, ok := strings.CutPrefix(text, "http: TLS handshake error from ")
+	if !ok {
+		return transfer.LogLine{}, false
+	}
+	addr, why, _ := strings.Cut(rest, ": ")
+	l := transfer.LogLine{Time: time.Now(), Client: clientIP(addr), Method: "-", URI: "-", Proto: "-", File: -1,
+		Note: "TLS handshake failed: " + why}
+	if why == "client sent an HTTP request to an HTTPS server" {
+		l.Status = http.StatusBadRequest
+	}
+	return l, true
 }
 
 // Listen binds the configured address. When the port is busy it takes the
@@ -131,6 +158,7 @@ func (s *Server) Run(ctx context.Context) error {
 	// Close does not wait for handlers; their connections are closed, so
 	// they end at their next write or wait.
 	s.handlers.Wait()
+	s.flushRefused()
 	return nil
 }
 

@@ -71,6 +71,7 @@ type Server struct {
 	// handlers counts running requests: Run returns only after the last
 	// one has logged, even when the grace period ran out.
 	handlers sync.WaitGroup
+	refusals refusals // requests refused before a handler, per client
 }
 
 // folder is the served folder, opened.
@@ -165,14 +166,11 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	w := newResponseWriter(rw, r, s, start)
 	defer s.handled(w)
 
-	if c, ok := connOf(r).(*framedConn); ok && c.smuggled() {
-		// RFC 9112 §6.1: a request with both Transfer-Encoding and
-		// Content-Length may be a smuggling attempt; refuse it and close.
-		w.Header().Set("Connection", "close")
-		s.error(w, r, http.StatusBadRequest)
-		return
+	if c, ok := connOf(r).(*watchedConn); ok {
+		c.handling() // not refused: this line logs it
 	}
-	if !s.admit(w, r) { // password, rate cap
+	r, ok := s.admit(w, r) // password, rate cap
+	if !ok {
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
