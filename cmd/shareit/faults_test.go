@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"shareit/transfer/testkit"
 )
 
 // grace is how long shareit lets running downloads finish when it is
@@ -39,7 +41,7 @@ func TestQuitWith50Downloads(t *testing.T) {
 			curl.Wait()
 		})
 	}
-	eventually(t, "all fifty downloads to be under way", func() bool {
+	testkit.Eventually(t, waitFor, "all fifty downloads to be under way", func() bool {
 		for i := range clients {
 			if fileSize(filepath.Join(outs, strconv.Itoa(i))) == 0 {
 				return false

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"shareit/transfer/testkit"
 )
 
 // countRE is the notice shareit gives for each complete download.
@@ -195,7 +197,7 @@ func TestTimeoutTUI(t *testing.T) {
 	s.waitScreen("the share-ended notice", regexp.MustCompile(`share ended: open for 1s \(--timeout 1s\); stopped listening`))
 	s.waitScreen("the stopped state", regexp.MustCompile(`● stopped`))
 	s.keys("q")
-	eventually(t, "shareit to exit after q", func() bool {
+	testkit.Eventually(t, waitFor, "shareit to exit after q", func() bool {
 		_, done := s.exitStatus()
 		return done
 	})

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"shareit/transfer/testkit"
 )
 
 // The end-to-end tests run the real binary, built once by TestMain, against
@@ -64,18 +66,6 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	return m.Run()
-}
-
-// eventually polls cond until it holds or waitFor passes.
-func eventually(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitFor)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up after %v waiting for %s", waitFor, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // lockedBuffer collects a child's stderr while the test may read it.
@@ -176,7 +166,7 @@ func (p *proc) exited() bool {
 func (p *proc) waitLine(re *regexp.Regexp) string {
 	p.t.Helper()
 	var found string
-	eventually(p.t, "a line matching "+re.String(), func() bool {
+	testkit.Eventually(p.t, waitFor, "a line matching "+re.String(), func() bool {
 		for _, l := range p.output() {
 			if re.MatchString(l) {
 				found = l

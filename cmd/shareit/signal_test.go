@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"shareit/transfer/testkit"
 )
 
 const bigSize = 256 << 20
@@ -97,7 +99,7 @@ func TestSignalLetsDownloadFinish(t *testing.T) {
 			if err := p.cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
 			}
-			eventually(t, "new connections to be refused", func() bool { return refused(port) })
+			testkit.Eventually(t, waitFor, "new connections to be refused", func() bool { return refused(port) })
 			if p.exited() {
 				t.Fatal("shareit exited with a download running")
 			}

@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"shareit/transfer/testkit"
 )
 
 // Terminal safety: names, paths, user agents and referers holding ESC,
@@ -99,7 +101,7 @@ func runHeadless(t *testing.T, args ...string) (port int, stop func() (stdout, s
 		<-exited
 	})
 	portRE := regexp.MustCompile(`http://127\.0\.0\.1:(\d+)/`)
-	eventually(t, "the banner", func() bool {
+	testkit.Eventually(t, waitFor, "the banner", func() bool {
 		out := stdout.String()
 		if m := portRE.FindStringSubmatch(out); m != nil && strings.Contains(out, bannerEnd+"\n") {
 			port, _ = strconv.Atoi(m[1])
@@ -388,7 +390,7 @@ func TestTUIOutputIsSafe(t *testing.T) {
 	s.waitScreen("the header, the folder's name escaped", regexp.MustCompile(`^shareit v\S+ .*\\u\{202e\}exe\.txt\\u\{202c\}`))
 
 	s.keys("q")
-	eventually(t, "shareit to ask or exit", func() bool {
+	testkit.Eventually(t, waitFor, "shareit to ask or exit", func() bool {
 		if _, ok := s.exitStatus(); ok {
 			return true
 		}
@@ -398,7 +400,7 @@ func TestTUIOutputIsSafe(t *testing.T) {
 		}
 		return false
 	})
-	eventually(t, "shareit to exit", func() bool { _, ok := s.exitStatus(); return ok })
+	testkit.Eventually(t, waitFor, "shareit to exit", func() bool { _, ok := s.exitStatus(); return ok })
 	if code, _ := s.exitStatus(); code != 0 {
 		t.Errorf("exit status: got %d, want 0", code)
 	}
@@ -409,7 +411,7 @@ func TestTUIOutputIsSafe(t *testing.T) {
 	// The recording is whole once it holds the TUI leaving the alternate
 	// screen, the last thing it writes.
 	var raw []byte
-	eventually(t, "the recording to hold the TUI's exit", func() bool {
+	testkit.Eventually(t, waitFor, "the recording to hold the TUI's exit", func() bool {
 		var err error
 		raw, err = os.ReadFile(rec)
 		return err == nil && bytes.Contains(raw, []byte("\x1b[?1049l"))

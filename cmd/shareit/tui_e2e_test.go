@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"shareit/transfer/testkit"
 )
 
 // The TUI end to end: the real binary (built by TestMain) in a real
@@ -162,7 +164,7 @@ func (s *tuiSession) typeText(text string) {
 func (s *tuiSession) waitScreen(what string, re *regexp.Regexp) []string {
 	s.t.Helper()
 	var m []string
-	eventually(s.t, what, func() bool {
+	testkit.Eventually(s.t, waitFor, what, func() bool {
 		for _, line := range strings.Split(s.screen(), "\n") {
 			if m = re.FindStringSubmatch(line); m != nil {
 				return true
@@ -328,7 +330,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	dl := startPacedDownload(t, base+bigName)
 	t.Cleanup(s.logScreenOnFailure) // before the download is cancelled
 	s.waitScreen("the download's row", regexp.MustCompile(regexp.QuoteMeta(bigName)+`.*\b\d{1,3}%`))
-	eventually(t, "the download to start", func() bool { return dl.n.Load() > 0 })
+	testkit.Eventually(t, waitFor, "the download to start", func() bool { return dl.n.Load() > 0 })
 
 	// p pauses: bytes stop, once what was in flight has arrived.
 	s.keys("p")
@@ -348,7 +350,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	// p again resumes the same download.
 	s.keys("p")
 	s.waitScreen("the header to say serving", regexp.MustCompile(`● serving`))
-	eventually(t, "the download to grow again", func() bool { return dl.n.Load() > still })
+	testkit.Eventually(t, waitFor, "the download to grow again", func() bool { return dl.n.Load() > still })
 
 	// d serves another folder.
 	s.keys("d")
@@ -359,7 +361,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	s.waitScreen("the typed folder", regexp.MustCompile(`serve folder: `+regexp.QuoteMeta(other)))
 	s.keys("Enter")
 	s.waitScreen("the switch to be confirmed", regexp.MustCompile(`^now serving `))
-	eventually(t, "a new request for /?json to list second.txt alone", func() bool {
+	testkit.Eventually(t, waitFor, "a new request for /?json to list second.txt alone", func() bool {
 		code, body := get(t, port, "/?json")
 		var entries []struct{ Name string }
 		if code != 200 || json.Unmarshal([]byte(body), &entries) != nil {
@@ -371,7 +373,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	// q quits, after asking since the download still runs.
 	s.keys("q")
 	asked := regexp.MustCompile(`still running\. Quit anyway\? \(y/n\)`)
-	eventually(t, "shareit to ask or exit", func() bool {
+	testkit.Eventually(t, waitFor, "shareit to ask or exit", func() bool {
 		if _, ok := s.exitStatus(); ok {
 			return true
 		}
@@ -382,7 +384,7 @@ func TestTUIEndToEnd(t *testing.T) {
 		return false
 	})
 	var code int
-	eventually(t, "shareit to exit", func() bool {
+	testkit.Eventually(t, waitFor, "shareit to exit", func() bool {
 		var ok bool
 		code, ok = s.exitStatus()
 		return ok
@@ -447,7 +449,7 @@ func TestTUIRestoresTerminalOnPanic(t *testing.T) {
 	s.waitScreen("the TUI to draw", regexp.MustCompile(`Transfers`))
 	s.keys("p")
 	var code int
-	eventually(t, "the crashed TUI to exit", func() bool {
+	testkit.Eventually(t, waitFor, "the crashed TUI to exit", func() bool {
 		var ok bool
 		code, ok = s.exitStatus()
 		return ok
