@@ -112,11 +112,11 @@ func TestReachUsageErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			args := append([]string{"-b", "127.0.0.1", "-p", "0", dir}, tt.args...)
-			checkFailure(t, runOnce(t, dir, false, args...), 2, tt.wantMsg)
+			checkFailure(t, runOnce(t, dir, args...), 2, tt.wantMsg)
 		})
 	}
 	t.Run("receipt in a missing folder", func(t *testing.T) {
-		r := runOnce(t, dir, false, "-b", "127.0.0.1", "-p", "0", "--receipt", filepath.Join(dir, "nope", "r.jsonl"), dir)
+		r := runOnce(t, dir, "-b", "127.0.0.1", "-p", "0", "--receipt", filepath.Join(dir, "nope", "r.jsonl"), dir)
 		checkFailure(t, r, 1, "--receipt: ")
 	})
 }

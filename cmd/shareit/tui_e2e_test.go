@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -26,23 +28,15 @@ import (
 const tuiCols, tuiRows = 120, 40
 
 // tuiSession is shareit running in a detached tmux session on a tmux server
-// of its own (-L), so the test never touches the user's tmux.
+// of its own (-L), so the test never touches the user's tmux. The tests
+// that use it run on Linux only: tmux needs a pseudo-terminal, which
+// Windows does not have, and queued reads the sockets' queues from
+// /proc/net/tcp.
 type tuiSession struct {
 	t      *testing.T
 	socket string
 	status string // the file the exit status is written to
 	logged bool   // the screen was logged after a failure
-}
-
-// tuiNeed fails the test when a tool it drives is missing: the TUI's test
-// is not optional, and `make test` installs them.
-func tuiNeed(t *testing.T, tools ...string) {
-	t.Helper()
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is needed for this test and was not found (%v): `make test` installs it", tool, err)
-		}
-	}
 }
 
 // shQuote quotes s for sh.
@@ -73,7 +67,7 @@ func startSession(t *testing.T, program string, args ...string) *tuiSession {
 // test kind, with a temporary folder for its files; launch starts it.
 func newSession(t *testing.T, kind string) (*tuiSession, string) {
 	t.Helper()
-	tuiNeed(t, "tmux")
+	needTools(t, "tmux")
 	dir := t.TempDir()
 	return &tuiSession{
 		t:      t,
@@ -191,15 +185,6 @@ func (s *tuiSession) exitStatus() (int, bool) {
 	return n, true
 }
 
-// fileSize is the size of path, 0 before it exists.
-func fileSize(path string) int64 {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return 0
-	}
-	return fi.Size()
-}
-
 // queued is how many bytes of the connections to or from port on
 // 127.0.0.1 wait in the kernel: sent but not acknowledged, or received but
 // not read. Linux only, like the rest of these tests.
@@ -301,7 +286,7 @@ func waitStill(t *testing.T, what string, d *pacedDownload, port int, quiet time
 }
 
 func TestTUIEndToEnd(t *testing.T) {
-	tuiNeed(t, "tmux")
+	needTools(t, "tmux")
 	const bigName = "big.bin"
 	const size = 64 << 20
 	share := t.TempDir()
@@ -438,7 +423,7 @@ func (s *tuiSession) checkRestored() {
 // when p is pressed (tui/testdata/panicker) and checks the crash leaves the
 // terminal as it found it.
 func TestTUIRestoresTerminalOnPanic(t *testing.T) {
-	tuiNeed(t, "tmux")
+	needTools(t, "tmux")
 	panicker := filepath.Join(t.TempDir(), "panicker")
 	build := exec.Command("go", "build", "-o", panicker, "./tui/testdata/panicker")
 	build.Dir = filepath.Join("..", "..")
