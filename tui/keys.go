@@ -13,7 +13,7 @@ type keyMap struct {
 	Cancel    key.Binding
 	Copy      key.Binding
 	Uploads   key.Binding
-	RateUp    key.Binding // raise the per-client cap (rate.go)
+	RateUp    key.Binding // raise the per-client cap (Model.changeRate)
 	RateDown  key.Binding
 	NextPanel key.Binding
 	PrevPanel key.Binding

@@ -333,7 +333,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		}
 		m.uploads = m.ctrl.Uploads()
 	case key.Matches(msg, k.RateUp, k.RateDown):
-		m.changeRate(key.Matches(msg, k.RateUp)) // rate.go
+		m.changeRate(key.Matches(msg, k.RateUp))
 	case key.Matches(msg, k.NextPanel):
 		m.focus = (m.focus + 1) % numPanels
 	case key.Matches(msg, k.PrevPanel):
