@@ -16,6 +16,7 @@ import (
 
 	"shareit/fileserver"
 	"shareit/transfer"
+	"shareit/transfer/testkit"
 )
 
 // BenchmarkListing10k serves the listing of a 10,000-entry folder, as HTML
@@ -127,7 +128,7 @@ func benchSmallFile(b *testing.B, others int) {
 		}
 	}
 	// The cache takes files unchanged for 2 s (filecache.go).
-	eventually(b, 10*time.Second, func() bool {
+	testkit.Eventually(b, 10*time.Second, "the files to be older than the file cache's 2 s", func() bool {
 		var st syscall.Stat_t
 		return syscall.Stat(path, &st) == nil && time.Since(time.Unix(st.Ctim.Unix())) > 2100*time.Millisecond
 	})

@@ -15,6 +15,7 @@ import (
 
 	"shareit/fileserver"
 	"shareit/transfer"
+	"shareit/transfer/testkit"
 )
 
 // Faults of the machine, not of clients: the shared folder or a file
@@ -184,7 +185,7 @@ func TestQuitWhilePaused(t *testing.T) {
 	// More than the socket buffers hold: the client stays blocked in its
 	// write, alive, as a real uploader would.
 	go up.Write(make([]byte, 32<<20))
-	eventually(t, 10*time.Second, func() bool {
+	testkit.Eventually(t, 10*time.Second, "both transfers to have moved bytes", func() bool {
 		ts := tracker.Snapshot().Transfers
 		return len(ts) == 2 && ts[0].Bytes > 0 && ts[1].Bytes > 0
 	})

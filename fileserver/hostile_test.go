@@ -15,6 +15,7 @@ import (
 
 	"shareit/fileserver"
 	"shareit/transfer"
+	"shareit/transfer/testkit"
 )
 
 // The server's ReadHeaderTimeout is 10 s; 30 s leaves room for a loaded
@@ -276,7 +277,7 @@ func TestPausedClientNotDropped(t *testing.T) {
 	}
 	defer c.Close()
 	io.WriteString(c, "GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-	eventually(t, 10*time.Second, func() bool { return len(tracker.Snapshot().Transfers) == 1 })
+	testkit.Eventually(t, 10*time.Second, "the download to be tracked", func() bool { return len(tracker.Snapshot().Transfers) == 1 })
 
 	// Nothing to wait for here: the point is that several stall periods
 	// pass and nothing happens.
@@ -337,7 +338,7 @@ func TestPauseMidDownload(t *testing.T) {
 	tracker.Pause()
 	close(paused)
 	// The chunk under way when Pause came may still arrive; then nothing.
-	eventually(t, 30*time.Second, func() bool {
+	testkit.Eventually(t, 30*time.Second, "the bytes received to match the tracker's", func() bool {
 		ts := tracker.Snapshot().Transfers
 		return len(ts) == 1 && ts[0].Bytes == received.Load()
 	})

@@ -18,6 +18,7 @@ import (
 
 	"shareit/fileserver"
 	"shareit/transfer"
+	"shareit/transfer/testkit"
 )
 
 // TestMain fails the package when a goroutine outlives the tests: every
@@ -224,7 +225,7 @@ func TestDisconnectWhilePaused(t *testing.T) {
 		{"download asked for while paused", func(t *testing.T, c net.Conn) {
 			tracker.Pause()
 			fmt.Fprint(c, "GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-			eventually(t, 10*time.Second, func() bool { return len(tracker.Snapshot().Transfers) == 1 })
+			testkit.Eventually(t, 10*time.Second, "the download to be tracked", func() bool { return len(tracker.Snapshot().Transfers) == 1 })
 		}, "/big.bin", true},
 		{"small file asked for while paused", func(t *testing.T, c net.Conn) {
 			tracker.Pause()
@@ -242,10 +243,10 @@ func TestDisconnectWhilePaused(t *testing.T) {
 			}
 			fmt.Fprintf(c, "PUT /up.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n", 64<<20)
 			c.Write(make([]byte, 100<<10))
-			eventually(t, 10*time.Second, received(100<<10))
+			testkit.Eventually(t, 10*time.Second, "100 KiB of the upload to be taken in", received(100<<10))
 			tracker.Pause()
 			c.Write(make([]byte, 10<<10)) // taken in, and then the upload waits
-			eventually(t, 10*time.Second, received(110<<10))
+			testkit.Eventually(t, 10*time.Second, "110 KiB of the upload to be taken in", received(110<<10))
 		}, "/up.bin", true},
 	}
 	for _, tc := range tests {

@@ -14,6 +14,7 @@ import (
 
 	"shareit/fileserver"
 	"shareit/transfer"
+	"shareit/transfer/testkit"
 )
 
 // The rate tests check bounds, not timings: what a client received over a
@@ -166,7 +167,7 @@ func TestRatePause(t *testing.T) {
 		done <- result{n, ok, err}
 	}()
 	// The chunk under way when Pause came may still arrive; then nothing.
-	eventually(t, 30*time.Second, func() bool {
+	testkit.Eventually(t, 30*time.Second, "the bytes received to match the tracker's", func() bool {
 		ts := tracker.Snapshot().Transfers
 		return len(ts) == 1 && ts[0].Bytes == received.Load()
 	})
