@@ -188,7 +188,7 @@ func (p *proc) waitLine(re *regexp.Regexp) string {
 // bannerURL is one URL line of the banner.
 type bannerURL struct{ url, label string }
 
-var urlLineRE = regexp.MustCompile(`^\s+(http://\S+)\s*(\S*)$`)
+var urlLineRE = regexp.MustCompile(`^\s+(https?://\S+)\s*(\S*)$`)
 
 const bannerEnd = "Press Ctrl+C to stop."
 
@@ -224,7 +224,7 @@ func (p *proc) port() int {
 
 func urlPort(t *testing.T, u string) int {
 	t.Helper()
-	_, port, err := net.SplitHostPort(strings.TrimSuffix(strings.TrimPrefix(u, "http://"), "/"))
+	_, port, err := net.SplitHostPort(strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(u, "http://"), "https://"), "/"))
 	if err != nil {
 		t.Fatalf("URL %q: %v", u, err)
 	}
