@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -264,8 +265,9 @@ type nodeStat struct {
 }
 
 // readDir lists the folder d (open as h) under the same rules as serving:
-// no dotfiles nor files the OS marks hidden unless Hidden, and no symlinks
-// that lead out of the root unless FollowSymlinks (nor broken ones). Folders
+// no hidden names (dotfiles, Windows' own files, files the OS marks
+// hidden) unless Hidden, no name clean would refuse, and no symlinks that
+// lead out of the root unless FollowSymlinks (nor broken ones). Folders
 // come first, then names in byte order. volatile indexes the entries to
 // stat again on every hit: all of them when unwatched, else those whose
 // stat a watch on the folder does not cover: subfolders (their own changes
@@ -285,8 +287,8 @@ func (s *Server) readDir(root *folder, rel string, d *os.File, h dirHandle, unwa
 	}
 	entries = make([]entry, 0, len(names))
 	for _, name := range names {
-		if name[0] == '.' && !s.cfg.Hidden || strings.IndexByte(name, '\\') >= 0 {
-			continue // hidden, or unservable: clean refuses '\\'
+		if strings.IndexByte(name, '\\') >= 0 || urlNameStatus(name, s.cfg.Hidden, runtime.GOOS) != 0 {
+			continue // hidden, or unservable: clean refuses it
 		}
 		e, ok := s.stat(root, rel, h, name)
 		if !ok {

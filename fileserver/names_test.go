@@ -1,6 +1,9 @@
 package fileserver
 
-import "testing"
+import (
+	"net/http"
+	"testing"
+)
 
 func TestHiddenName(t *testing.T) {
 	tests := []struct {
@@ -127,6 +130,30 @@ func TestURLNameStatus(t *testing.T) {
 			if got := urlNameStatus(tc.name, tc.hidden, goos); got != want {
 				t.Errorf("urlNameStatus(%q, hidden %v, %s): got %d, want %d", tc.name, tc.hidden, goos, got, want)
 			}
+		}
+	}
+}
+
+// TestCleanNames: clean applies the name rules to every element, on the
+// quick path for clean paths too.
+func TestCleanNames(t *testing.T) {
+	s := &Server{}
+	tests := []struct {
+		path   string
+		status int
+	}{
+		{"/a/b.txt", 0},
+		{"/Desktop.ini", http.StatusNotFound},
+		{"/sub/THUMBS.DB", http.StatusNotFound},
+		{"/$RECYCLE.BIN/x", http.StatusNotFound},
+		{"/sub/.GIT/config", http.StatusNotFound},
+		{"/sub//Thumbs.db", http.StatusNotFound},
+		{`/a\b`, http.StatusBadRequest},
+		{"/../x", http.StatusBadRequest},
+	}
+	for _, tc := range tests {
+		if _, got := s.clean(tc.path); got != tc.status {
+			t.Errorf("clean(%q): got status %d, want %d", tc.path, got, tc.status)
 		}
 	}
 }

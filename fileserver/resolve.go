@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -19,9 +20,14 @@ func (s *Server) clean(p string) (rel string, status int) {
 	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\x00\\") {
 		return "", http.StatusBadRequest
 	}
-	// Most paths are clean already: no empty part, none that starts with a
-	// dot ("." and ".." too). They need no copy.
+	// Most paths are clean already: no empty part, none that is "." or
+	// "..". They need no copy, only the name rules per part.
 	if len(p) > 1 && !strings.Contains(p, "//") && !strings.Contains(p, "/.") && !strings.HasSuffix(p, "/") {
+		for part := range strings.SplitSeq(p[1:], "/") {
+			if status := urlNameStatus(part, s.cfg.Hidden, runtime.GOOS); status != 0 {
+				return "", status
+			}
+		}
 		return p[1:], 0
 	}
 	parts := strings.Split(p[1:], "/")
@@ -32,8 +38,10 @@ func (s *Server) clean(p string) (rel string, status int) {
 			continue
 		case part == "..":
 			return "", http.StatusBadRequest
-		case part[0] == '.' && !s.cfg.Hidden:
-			return "", http.StatusNotFound // dotfiles do not exist for clients
+		}
+		// Dotfiles and Windows' own files do not exist for clients.
+		if status := urlNameStatus(part, s.cfg.Hidden, runtime.GOOS); status != 0 {
+			return "", status
 		}
 		out = append(out, part)
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -249,8 +250,9 @@ func (s *Server) uploadRoot(root *folder, rel string) (*os.Root, error) {
 }
 
 // uploadName cleans the name a client gave a file: no folders, control
-// or bidirectional-override characters, nor spaces around it. It returns
-// a reason for people when the name cannot be used.
+// or bidirectional-override characters, nor spaces around it; a name that
+// is hidden, or that Windows could not hold, is refused. It returns a
+// reason for people when the name cannot be used.
 func (s *Server) uploadName(raw string) (name, msg string) {
 	name = raw
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
@@ -272,8 +274,14 @@ func (s *Server) uploadName(raw string) (name, msg string) {
 		return "", "That is not a name for a file."
 	case name[0] == '.' && !s.cfg.Hidden:
 		return "", "Names starting with a dot (hidden files) are not accepted."
+	case hiddenName(name) && !s.cfg.Hidden:
+		return "", "Names Windows keeps for itself (desktop.ini, Thumbs.db…) are not accepted."
 	case len(name) > 255:
 		return "", "The name is too long."
+	}
+	// On every OS: the share may be copied to Windows (see windowsNameProblem).
+	if msg := windowsNameProblem(name, runtime.GOOS); msg != "" {
+		return "", msg
 	}
 	return name, ""
 }

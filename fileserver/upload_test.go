@@ -218,6 +218,15 @@ func TestUploadNames(t *testing.T) {
 		{"dot-dot", "..", false, 400, ""},
 		{"only a path", "/", false, 400, ""},
 		{"too long", strings.Repeat("n", 300), false, 400, ""},
+		// Names Windows could not hold, refused on every OS.
+		{"device name", "nul.txt", false, 400, ""},
+		{"device name, any case", "Com1.log", false, 400, ""},
+		{"alternate stream", "x.txt::$DATA", false, 400, ""},
+		{"colon", "x:stream", false, 400, ""},
+		{"trailing dot", "report.", false, 400, ""},
+		{"Windows' own file", "Thumbs.db", false, 400, ""},
+		{"Windows' own file, any case", "DESKTOP.INI", false, 400, ""},
+		{"Windows' own file, --hidden", "desktop.ini", true, 201, "desktop.ini"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
