@@ -126,6 +126,9 @@ func TestDirCacheWatched(t *testing.T) {
 			}
 			return w, watchLimits{folders: 4}
 		}, false},
+		{"fsnotify, started on the first watch", func(t *testing.T) (dirWatcher, watchLimits) {
+			return &lazyFsnotify{}, watchLimits{folders: 4}
+		}, false},
 		{"native", func(t *testing.T) (dirWatcher, watchLimits) {
 			w, limits := newDirWatcher()
 			if w == nil {

@@ -98,3 +98,40 @@ func (f *fsnotifyWatcher) pending(changed func(watchID), lost func()) {
 }
 
 func (f *fsnotifyWatcher) close() error { return f.w.Close() }
+
+// lazyFsnotify is an fsnotifyWatcher started on the first watch: a server
+// that lists no folder runs no fsnotify goroutine. If it cannot start, it
+// refuses every watch and listings are cached unwatched.
+type lazyFsnotify struct {
+	w   *fsnotifyWatcher
+	err error
+}
+
+func (l *lazyFsnotify) add(dir string, d *os.File) (watchID, error) {
+	if l.w == nil && l.err == nil {
+		l.w, l.err = newFsnotifyWatcher()
+	}
+	if l.err != nil {
+		return 0, l.err
+	}
+	return l.w.add(dir, d)
+}
+
+func (l *lazyFsnotify) remove(id watchID) {
+	if l.w != nil {
+		l.w.remove(id)
+	}
+}
+
+func (l *lazyFsnotify) pending(changed func(watchID), lost func()) {
+	if l.w != nil {
+		l.w.pending(changed, lost)
+	}
+}
+
+func (l *lazyFsnotify) close() error {
+	if l.w == nil {
+		return nil
+	}
+	return l.w.close()
+}

@@ -2,15 +2,11 @@
 
 package fileserver
 
-// newDirWatcher is fsnotify on kqueue, which holds a descriptor for the
-// folder and for every file in it. So few folders are watched, and only
-// small ones: at most 16 × 65 descriptors, well under the 10240 Go allows
-// itself on macOS and leaving room for connections. Bigger folders are
-// cached unwatched (checked on every hit).
+// newDirWatcher is fsnotify on kqueue, started on the first watch. kqueue
+// holds a descriptor for the folder and for every file in it, so few
+// folders are watched, and only small ones: at most 16 × 65 descriptors,
+// well under the 10240 Go allows itself on macOS, leaving room for
+// connections. Bigger folders are cached unwatched (checked on every hit).
 func newDirWatcher() (dirWatcher, watchLimits) {
-	w, err := newFsnotifyWatcher()
-	if err != nil {
-		return nil, watchLimits{}
-	}
-	return w, watchLimits{folders: 16, entries: 64}
+	return &lazyFsnotify{}, watchLimits{folders: 16, entries: 64}
 }

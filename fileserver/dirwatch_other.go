@@ -2,13 +2,10 @@
 
 package fileserver
 
-// newDirWatcher is fsnotify: ReadDirectoryChangesW on Windows, with one
-// handle and a 64 KiB buffer per watched folder, so 64 folders; where
-// fsnotify has no backend it fails, and listings are cached unwatched.
+// newDirWatcher is fsnotify, started on the first watch:
+// ReadDirectoryChangesW on Windows, with one handle and a 64 KiB buffer
+// per watched folder, so 64 folders; where fsnotify has no backend it
+// fails, and listings are cached unwatched.
 func newDirWatcher() (dirWatcher, watchLimits) {
-	w, err := newFsnotifyWatcher()
-	if err != nil {
-		return nil, watchLimits{}
-	}
-	return w, watchLimits{folders: 64}
+	return &lazyFsnotify{}, watchLimits{folders: 64}
 }
