@@ -28,7 +28,7 @@ type listing struct {
 	Parent  bool
 	Entries []entry
 	Version string
-	page    pageInfo // the order, upload form and limits shown (page.go)
+	page    pageInfo // the order, upload form and limits shown
 	// out is the page being written: Rows appends to it at once rather
 	// than return a megabyte that the template copies twice.
 	out *buffer

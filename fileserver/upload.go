@@ -71,7 +71,7 @@ func (s *Server) serveUpload(w *responseWriter, r *http.Request) {
 		rc:    w.rc,
 		max:   s.cfg.MaxUpload,
 		stall: s.cfg.Stall,
-		conn:  connOf(r), // hangup.go
+		conn:  connOf(r), // to see the client hang up (connOf)
 	}
 	r.Body = body
 	files, err := s.upload(r, body)
@@ -498,7 +498,7 @@ func (b *uploadBody) begin(t *transfer.Tracker, info transfer.Info) {
 
 func (b *uploadBody) Read(p []byte) (int, error) {
 	if b.part != nil {
-		if err := b.wait(); err != nil { // hangup.go
+		if err := b.wait(); err != nil { // paused, cancelled or hung up (uploadBody.wait)
 			return 0, readError{err}
 		}
 	}
