@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -289,21 +288,4 @@ func TestDisconnectWhilePaused(t *testing.T) {
 		t.Errorf("the folder holds %v, want only big.bin and small.txt", names)
 	}
 	goleak.VerifyNone(t, running)
-}
-
-// raiseOpenFiles makes sure this process may hold n open files, raising
-// its soft limit (up to the hard one, or the hard one too as root) for
-// the rest of the run.
-func raiseOpenFiles(t testing.TB, n uint64) {
-	t.Helper()
-	var lim syscall.Rlimit
-	must(t, syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim))
-	if lim.Cur >= n {
-		return
-	}
-	lim.Cur = n
-	lim.Max = max(lim.Max, n)
-	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		t.Fatalf("raising the open-file limit to %d: %v (the test needs that many, or root to raise the hard limit)", n, err)
-	}
 }

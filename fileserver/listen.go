@@ -131,6 +131,7 @@ func (s *Server) Port() int {
 // Run serves until ctx is done, then stops accepting, lets running
 // transfers finish for up to the grace period, and closes what is left.
 func (s *Server) Run(ctx context.Context) error {
+	defer s.dirs.close() // stops the folder watcher's goroutine (fsnotify off Linux)
 	s.net.mu.Lock()
 	if s.net.addr == "" {
 		s.net.mu.Unlock()
