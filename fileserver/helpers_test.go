@@ -225,7 +225,7 @@ var testClient = &http.Client{
 	Transport:     &http.Transport{DisableKeepAlives: true},
 }
 
-// rawResponse is the internal tests' (raw_internal_test.go).
+// rawResponse is the internal tests' own, exported to these through RawResponse.
 var rawResponse = fileserver.RawResponse
 
 // readUntilClosed reads c until the server closes it, and fails the test

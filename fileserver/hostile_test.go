@@ -399,7 +399,7 @@ func TestManyIdleConnections(t *testing.T) {
 	srv, _, base := startServer(t, fileserver.Config{Root: root})
 
 	const idle = 1000
-	raiseOpenFiles(t, 2*idle+256) // both ends of each connection are in this process (leak_test.go)
+	raiseOpenFiles(t, 2*idle+256) // both ends of each connection are in this process
 	conns := make([]net.Conn, 0, idle)
 	defer func() {
 		for _, c := range conns {
