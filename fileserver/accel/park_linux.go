@@ -148,9 +148,11 @@ type listener struct {
 	once     sync.Once
 	poll     *poller       // the parked connections; nil: parking is off
 	ran      chan struct{} // closed when poll's loop has returned
-	// The loop's own: what a waking connection sent, the answer to it,
-	// and the Date header's value, made once a second.
+	// The loop's own: what a waking connection sent, the request the
+	// quick lane read in it, the answer to it, and the Date header's
+	// value, made once a second.
 	head, out []byte
+	req       Request
 	date      []byte
 	dateAt    int64 // the second date holds
 

@@ -160,7 +160,9 @@ func (l *listener) answer(p *parked, req []byte) bool {
 		return false
 	}
 	start := time.Now()
-	r := Request{
+	// The loop's own Request: one made per answer would escape to the heap
+	// through the call, an allocation each.
+	l.req = Request{
 		Head:      q.head,
 		Close:     q.close,
 		Target:    q.target,
@@ -171,7 +173,8 @@ func (l *listener) answer(p *parked, req []byte) bool {
 		Date:      l.httpDate(start),
 	}
 	p.line = transfer.LogLine{}
-	out, ok := l.o.Quick(l.out[:0], &r, &p.line)
+	out, ok := l.o.Quick(l.out[:0], &l.req, &p.line)
+	l.req = Request{} // its slices point into l.head
 	if !ok {
 		return false
 	}
