@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"net"
-	"net/netip"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -398,7 +397,7 @@ func clientOf(p *parked) string {
 		if a, ok := p.tc.RemoteAddr().(*net.TCPAddr); ok {
 			p.client = a.AddrPort().Addr().Unmap().String()
 		} else {
-			p.client = netip.Addr{}.String()
+			p.client = p.tc.RemoteAddr().String()
 		}
 	}
 	return p.client

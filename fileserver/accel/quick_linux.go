@@ -204,7 +204,9 @@ func (l *listener) rest(p *parked, rest []byte, keep bool) {
 	}
 	_, err := p.tc.Write(rest)
 	p.tc.SetWriteDeadline(time.Time{})
-	l.o.Release(p.tc)
+	if l.o.Release != nil {
+		l.o.Release(p.tc)
+	}
 	if err != nil {
 		p.line.Bytes = 0 // cut short
 	}
