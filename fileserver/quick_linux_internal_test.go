@@ -622,3 +622,31 @@ func BenchmarkQuickLane(b *testing.B) {
 		}
 	}
 }
+
+// A request net/http refuses on a connection the listener woke and handed
+// back is logged as refused, as on a fresh one: the bytes the lane read
+// reach the refusal log through the handed-over connection.
+func TestParkedConnectionRefusalLogged(t *testing.T) {
+	t.Parallel()
+	s := runParking(t, nil)
+	sub := s.tracker.Subscribe(transfer.EventLog)
+	t.Cleanup(sub.Close)
+	c, err := net.Dial("tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	if code, _ := get(t, c, br, getHello); code != 200 {
+		t.Fatalf("first request: %d", code)
+	}
+	nextEvent(t, sub, transfer.EventLog)
+	waitParked(t, s, 1)
+	if code, _ := get(t, c, br, "GET /hello.txt HTTP/1.1\r\nHost: test\r\nX-Bad: a\x01b\r\n\r\n"); code != http.StatusBadRequest {
+		t.Fatalf("a control byte in a header: %d, want 400", code)
+	}
+	l := nextEvent(t, sub, transfer.EventLog).Log
+	if l.Status != http.StatusBadRequest || l.URI != "/hello.txt" || l.Note == "" || l.Client != "127.0.0.1" {
+		t.Fatalf("refusal logged as %+v; want status 400, URI /hello.txt, a note, client 127.0.0.1", *l)
+	}
+}
