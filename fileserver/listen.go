@@ -48,7 +48,8 @@ func (n *netState) init(s *Server) {
 		// A TLS config that names h2 makes Serve set up HTTP/2 for the
 		// *tls.Conns wrapListener accepts; nil for plain HTTP.
 		TLSConfig: s.access.tls.Clone(),
-		// The refusal log learns when a connection waits for a request.
+		// The refusal log, and the accelerated listener, learn when a
+		// connection waits for a request.
 		ConnState: connState,
 		// For the refusal log and the hang-up check (connOf).
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
@@ -147,12 +148,16 @@ func (s *Server) Run(ctx context.Context) error {
 	select {
 	case err := <-s.net.errc:
 		s.net.http.Close()
+		s.cutRests()
 		s.handlers.Wait()
 		return err
 	case <-ctx.Done():
 	}
 	grace, cancel := context.WithTimeout(context.Background(), s.cfg.Grace)
 	defer cancel()
+	// The quick lane's answers waiting for room outside net/http get the
+	// grace period too, and are cut with it.
+	context.AfterFunc(grace, s.cutRests)
 	if err := s.net.http.Shutdown(grace); err != nil {
 		s.net.http.Close() // cuts the transfers still running
 	}
@@ -227,5 +232,7 @@ func (s *Server) Close() error {
 	s.net.mu.Lock()
 	s.net.ln = nil
 	s.net.mu.Unlock()
-	return s.net.http.Close()
+	err := s.net.http.Close()
+	s.cutRests()
+	return err
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"shareit/fileserver/accel"
 	"shareit/transfer"
 )
 
@@ -211,11 +212,16 @@ func (c *watchedConn) CloseWrite() error {
 // NetConn is the connection underneath, as tls.Conn names its own.
 func (c *watchedConn) NetConn() net.Conn { return c.Conn }
 
-// connState tells a watchedConn when it waits for a new request.
+// connState tells a watchedConn, and the accelerated connection under it,
+// when it waits for a new request.
 func connState(c net.Conn, st http.ConnState) {
-	if wc, ok := c.(*watchedConn); ok && st == http.StateIdle {
-		wc.idle()
+	if wc, ok := c.(*watchedConn); ok {
+		if st == http.StateIdle {
+			wc.idle()
+		}
+		c = wc.NetConn()
 	}
+	accel.ConnState(c, st)
 }
 
 // Refused requests are summarised per client once they come faster than

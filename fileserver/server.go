@@ -3,7 +3,8 @@
 // that the transfer tracker counts, pauses and cancels, and hostile clients
 // are cut off by timeouts, size caps and a request-framing check. It is
 // written against net/http alone and runs on every platform; the Linux-only
-// speed-ups sit behind one function in package accel.
+// speed-ups sit behind package accel's Listener and ConnState, and answer
+// small cached files through Server.quick.
 package fileserver
 
 import (
@@ -71,7 +72,8 @@ type Server struct {
 	// handlers counts running requests: Run returns only after the last
 	// one has logged, even when the grace period ran out.
 	handlers sync.WaitGroup
-	refusals refusals // requests refused before a handler, per client
+	rests    quickRests // the quick lane's answers waiting for room
+	refusals refusals   // requests refused before a handler, per client
 }
 
 // folder is the served folder, opened.

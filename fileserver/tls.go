@@ -109,7 +109,7 @@ func (s *Server) wrapListener(ln net.Listener) net.Listener {
 	if s.access.tls != nil {
 		return tls.NewListener(ln, s.access.tls)
 	}
-	return watchedListener{accel.Listener(ln), s}
+	return watchedListener{accel.Listener(ln, s.listenerOptions()), s}
 }
 
 // names is what a made certificate is valid for.
