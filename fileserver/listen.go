@@ -74,16 +74,22 @@ func (w noticeWriter) Write(p []byte) (int, error) {
 }
 
 // handshakeFailure reads net/http's "http: TLS handshake error from ADDR:
-// why" as a refused request's log line. A client that spoke plain HTTP to
+// why", and its HTTP/2 server's "error reading preface from client ADDR:
+// why", as a refused request's log line. A client that spoke plain HTTP to
 // the HTTPS port was answered 400; any other got nothing.
 func handshakeFailure(text string) (transfer.LogLine, bool) {
+	what := "TLS handshake failed: "
 	rest, ok := strings.CutPrefix(text, "http: TLS handshake error from ")
+	if !ok {
+		what = "HTTP/2 connection preface refused: "
+		rest, ok = strings.CutPrefix(text, "http2: server: error reading preface from client ")
+	}
 	if !ok {
 		return transfer.LogLine{}, false
 	}
 	addr, why, _ := strings.Cut(rest, ": ")
 	l := transfer.LogLine{Time: time.Now(), Client: clientIP(addr), Method: "-", URI: "-", Proto: "-", File: -1,
-		Note: "TLS handshake failed: " + why}
+		Note: what + why}
 	if why == "client sent an HTTP request to an HTTPS server" {
 		l.Status = http.StatusBadRequest
 	}

@@ -177,3 +177,27 @@ func TestTLSHandshakeFailureLogged(t *testing.T) {
 		t.Errorf("got %q, want no status", l.String())
 	}
 }
+
+// TestHTTP2PrefaceRefusedLogged: a TLS client that negotiates h2 and then
+// does not speak HTTP/2 is a refused request too.
+func TestHTTP2PrefaceRefusedLogged(t *testing.T) {
+	t.Parallel()
+	srv, tracker, _ := startServer(t, fileserver.Config{TLS: true})
+	sub := tracker.Subscribe(transfer.EventLog)
+	defer sub.Close()
+	c, err := tls.Dial("tcp", srv.Addr(), &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"h2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if p := c.ConnectionState().NegotiatedProtocol; p != "h2" {
+		t.Fatalf("negotiated %q, want h2", p)
+	}
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n and more, to fill the preface's 24 bytes")
+	io.ReadAll(c)
+	l := refusedLine(t, sub, "HTTP/2 connection preface refused")
+	if l.Client != "127.0.0.1" {
+		t.Errorf("got %q, want the client's address", l.String())
+	}
+}
