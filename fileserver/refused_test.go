@@ -201,3 +201,27 @@ func TestHTTP2PrefaceRefusedLogged(t *testing.T) {
 		t.Errorf("got %q, want the client's address", l.String())
 	}
 }
+
+// TestRefusedOverTLSLogged: what net/http refuses on an HTTPS connection
+// that speaks HTTP/1.1 is logged as over plain HTTP.
+func TestRefusedOverTLSLogged(t *testing.T) {
+	t.Parallel()
+	srv, tracker, _ := startServer(t, fileserver.Config{TLS: true})
+	sub := tracker.Subscribe(transfer.EventLog)
+	defer sub.Close()
+	c, err := tls.Dial("tcp", srv.Addr(), &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"http/1.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(c, "GET /a\x1bb HTTP/1.1\r\nHost: x\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil || resp.StatusCode != 400 {
+		t.Fatalf("got %v, %v; want a 400", resp, err)
+	}
+	l := refusedLine(t, sub, "invalid control character in URL")
+	if l.Status != 400 || strings.Contains(l.String(), "\x1b") {
+		t.Errorf("got %q, want status 400, escaped", l.String())
+	}
+}

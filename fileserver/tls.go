@@ -100,14 +100,12 @@ func (s *Server) scheme() string {
 }
 
 // wrapListener puts an accepted-connection wrapper on a new TCP listener:
-// TLS when configured, else the refusal log over the accelerators'
-// connections (plain *net.TCPConns off Linux). net/http must be handed the
-// *tls.Conn itself, or it neither speaks HTTP/2 nor fills r.TLS, and a
-// wrapper under it sees only ciphertext; so over TLS what net/http refuses
-// is seen only where it says so in its error log (noticeWriter).
+// the handshake and the refusal log for HTTPS (tlsListener), else the
+// refusal log over the accelerators' connections (plain *net.TCPConns off
+// Linux).
 func (s *Server) wrapListener(ln net.Listener) net.Listener {
 	if s.access.tls != nil {
-		return tls.NewListener(ln, s.access.tls)
+		return newTLSListener(ln, s, s.access.tls)
 	}
 	return watchedListener{accel.Listener(ln, s.listenerOptions()), s}
 }
