@@ -18,7 +18,7 @@ QEMU_TOOLS  := qemu-aarch64-static curl jq
 # Fuzz targets as package:Target; `go test -fuzz` takes one target at a time.
 # `make test` runs each for FUZZTIME_SHORT, `make fuzz` for FUZZTIME.
 FUZZ_TARGETS := fileserver:FuzzClean fileserver:FuzzServeHTTP fileserver:FuzzRange \
-	fileserver:FuzzUploadName fileserver:FuzzListingPage fileserver:FuzzListingJSON \
+	fileserver:FuzzUploadName fileserver:FuzzListingPage fileserver:FuzzListingJSON fileserver/accel:FuzzParseQuick \
 	transfer:FuzzPrintable transfer:FuzzLogLine
 FUZZTIME       ?= 2m
 FUZZTIME_SHORT ?= 8s

@@ -33,16 +33,23 @@ func (s *Server) initAccess() error {
 }
 
 // admit runs before any route: it asks for the password, puts the request
-// body under the client's cap, and closes HTTP/1 connections over TLS after
-// a request with Transfer-Encoding (see Server.wrapListener for why). It returns false
-// when it has answered the request itself.
-func (s *Server) admit(w *responseWriter, r *http.Request) bool {
-	if r.TLS != nil && r.ProtoMajor == 1 && len(r.TransferEncoding) > 0 {
+// body under the client's cap, and closes HTTP/1 connections after a
+// request with Transfer-Encoding. It returns the request the routes
+// serve, and false when it has answered the request itself.
+//
+// Why the close: net/http takes a request with both Transfer-Encoding and
+// Content-Length by its chunked framing and drops the length (RFC 9112
+// §6.3 allows that), so a handler cannot tell that request, the shape of a
+// smuggling attempt, from a plain chunked one. §6.3 asks the server to
+// close the connection after answering it; closing after every chunked
+// request does, and whatever bytes followed the body are never read as a
+// request. The cost is a new connection after a chunked upload (curl -T -).
+func (s *Server) admit(w *responseWriter, r *http.Request) (*http.Request, bool) {
+	if r.ProtoMajor == 1 && len(r.TransferEncoding) > 0 {
 		w.Header().Set("Connection", "close")
 	}
 	if !s.authorize(w, r) {
-		return false
+		return r, false
 	}
-	s.limitBody(r)
-	return true
+	return s.limitBody(r), true
 }

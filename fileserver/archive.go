@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"unicode/utf8"
 
 	"shareit/transfer"
@@ -207,11 +206,11 @@ func (s *Server) archiveEntries(root *folder, rel, top string) ([]archiveEntry, 
 		return nil, err
 	}
 	if !fi.IsDir() {
-		return nil, syscall.ENOTDIR
+		return nil, errNotDir
 	}
 	out := []archiveEntry{{rel: rel, zipFile: zipFile{name: top + "/", mtime: fi.ModTime(), perm: fi.Mode().Perm(), dir: true}}}
-	var walk func(d *os.File, rel, name string, up []devIno) error
-	walk = func(d *os.File, rel, name string, up []devIno) error {
+	var walk func(d *os.File, rel, name string, up []os.FileInfo) error
+	walk = func(d *os.File, rel, name string, up []os.FileInfo) error {
 		entries, err := s.readFolder(root, rel, d)
 		if err != nil {
 			return err
@@ -227,8 +226,8 @@ func (s *Server) archiveEntries(root *folder, rel, top string) ([]archiveEntry, 
 				if err != nil {
 					continue
 				}
-				id, ok := idOf(sub)
-				if !ok || containsID(up, id) {
+				id, err := sub.Stat()
+				if err != nil || onTheWay(up, id) {
 					sub.Close()
 					continue
 				}
@@ -241,8 +240,7 @@ func (s *Server) archiveEntries(root *folder, rel, top string) ([]archiveEntry, 
 		}
 		return nil
 	}
-	id, _ := idOf(d)
-	if err := walk(d, rel, top+"/", []devIno{id}); err != nil {
+	if err := walk(d, rel, top+"/", []os.FileInfo{fi}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -250,33 +248,18 @@ func (s *Server) archiveEntries(root *folder, rel, top string) ([]archiveEntry, 
 
 // readFolder lists the open folder d with the listing's readDir.
 func (s *Server) readFolder(root *folder, rel string, d *os.File) ([]entry, error) {
-	sc, err := d.SyscallConn()
-	if err != nil {
-		return nil, err
-	}
 	var entries []entry
-	cerr := sc.Control(func(fd uintptr) { entries, _, err = s.readDir(root, rel, d, int(fd)) })
+	var err error
+	cerr := withDir(d, root, rel, s.cfg.FollowSymlinks, func(h dirHandle) { entries, _, err = s.readDir(root, rel, d, h, false) })
 	return entries, errors.Join(cerr, err)
 }
 
-// devIno identifies a folder, however it was reached.
-type devIno struct{ dev, ino uint64 }
-
-func idOf(f *os.File) (devIno, bool) {
-	fi, err := f.Stat()
-	if err != nil {
-		return devIno{}, false
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return devIno{}, false
-	}
-	return devIno{st.Dev, st.Ino}, true
-}
-
-func containsID(ids []devIno, id devIno) bool {
-	for _, x := range ids {
-		if x == id {
+// onTheWay reports whether the folder dir is one of up, the folders being
+// archived above it, however it was reached: os.SameFile compares device
+// and inode on Unix, volume and file index on Windows.
+func onTheWay(up []os.FileInfo, dir os.FileInfo) bool {
+	for _, u := range up {
+		if os.SameFile(u, dir) {
 			return true
 		}
 	}

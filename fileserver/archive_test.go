@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -49,7 +48,7 @@ func archiveTree(t *testing.T) (root, outside string) {
 	must(t, os.Symlink("..", filepath.Join(root, "sub", "loop")))
 	must(t, os.Symlink(filepath.Join(outside, "out.txt"), filepath.Join(root, "link-out.txt")))
 	must(t, os.Symlink(filepath.Join(outside, "outdir"), filepath.Join(root, "link-outdir")))
-	must(t, syscall.Mkfifo(filepath.Join(root, "fifo"), 0o644))
+	makeFIFO(t, filepath.Join(root, "fifo"))
 	pinTimes(t, root)
 	pinTimes(t, outside)
 	return root, outside

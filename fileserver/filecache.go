@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -18,7 +17,7 @@ import (
 // keyed by everything that changes when a file does — device, inode, size,
 // modification and change times (ctime cannot be set by users) — so a
 // request still stats the file through os.Root, and a changed file is
-// simply a different key. A hit needs no open (server.go serveCached).
+// simply a different key. A hit needs no open (Server.serveCached).
 type fileCache struct {
 	mu    sync.Mutex
 	items map[fileID]*list.Element // of *cachedFile, most recent first
@@ -41,7 +40,7 @@ type fileID struct {
 }
 
 // cachedFile is a small file's body and the header values that depend
-// only on it, made once: a plain GET sends them as they are (serve.go).
+// only on it, made once: a plain GET sends them as they are.
 type cachedFile struct {
 	id      fileID
 	body    []byte
@@ -126,11 +125,15 @@ func (c *fileCache) load(f *os.File, fi os.FileInfo) *cachedFile {
 	return cf
 }
 
-// cacheID is the key of a small regular file; false for anything else.
+// cacheID is the key of a small regular file; false for anything else,
+// and for every file where the OS gives no identity (versionOf).
 func cacheID(fi os.FileInfo) (fileID, bool) {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok || fi.Size() > maxCachedFile || !fi.Mode().IsRegular() {
+	if fi.Size() > maxCachedFile || !fi.Mode().IsRegular() {
 		return fileID{}, false
 	}
-	return fileID{st.Dev, st.Ino, st.Size, st.Mtim.Nano(), st.Ctim.Nano()}, true
+	v, ok := versionOf(fi)
+	if !ok {
+		return fileID{}, false
+	}
+	return fileID{v.dev, v.ino, fi.Size(), fi.ModTime().UnixNano(), v.ctime}, true
 }

@@ -105,9 +105,9 @@ func FuzzServeHTTP(f *testing.F) {
 // with the whole file, 206 with exactly the bytes its Content-Range says
 // (one range, or each part of a multipart/byteranges), or 416. net/http
 // parses Range (http.ServeContent); shareit only drops the zero-length
-// suffix ranges net/http would answer with an empty 206 (ranges.go), and
-// reads the Content-Range net/http answers with to place tracked parts in
-// the file (placement.go). Every tracked part ends.
+// suffix ranges net/http would answer with an empty 206 (dropEmptySuffixes),
+// and reads the Content-Range net/http answers with to place tracked parts
+// in the file (responseWriter.placement). Every tracked part ends.
 func FuzzRange(f *testing.F) {
 	const size = 70000 // over the 64 KiB from which bodies are tracked
 	root := f.TempDir()

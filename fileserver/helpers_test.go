@@ -71,19 +71,6 @@ func startServer(t testing.TB, cfg fileserver.Config) (*fileserver.Server, *tran
 	return srv, tracker, "http://" + srv.Addr()
 }
 
-// eventually polls cond until it holds, failing the test when it does not
-// within timeout.
-func eventually(t testing.TB, timeout time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %v", timeout)
-		}
-		time.Sleep(10 * time.Millisecond) // polling interval, not synchronisation
-	}
-}
-
 // waitEvent returns the first event from sub that match accepts, failing
 // the test when none comes within timeout.
 func waitEvent(t testing.TB, sub *transfer.Subscription, timeout time.Duration, match func(transfer.Event) bool) transfer.Event {
@@ -238,7 +225,7 @@ var testClient = &http.Client{
 	Transport:     &http.Transport{DisableKeepAlives: true},
 }
 
-// rawResponse is the internal tests' (raw_internal_test.go).
+// rawResponse is the internal tests' own, exported to these through RawResponse.
 var rawResponse = fileserver.RawResponse
 
 // readUntilClosed reads c until the server closes it, and fails the test

@@ -15,6 +15,7 @@ import (
 
 	"shareit/fileserver"
 	"shareit/transfer"
+	"shareit/transfer/testkit"
 )
 
 // The server's ReadHeaderTimeout is 10 s; 30 s leaves room for a loaded
@@ -78,9 +79,11 @@ func TestSlowHeaders(t *testing.T) {
 	}
 }
 
-// TestHostileRequests: requests that net/http or the framing check must
-// refuse, and the connection they came on closed; and two that look odd but
-// are fine, and close because they ask to.
+// TestHostileRequests: requests that net/http must refuse, and the
+// connection they came on closed; requests with Transfer-Encoding, answered
+// by their route and then closed (Content-Length beside it is the shape of
+// a smuggling attempt, and net/http drops the length: RFC 9112 §6.3); and
+// two that look odd but are fine, and close because they ask to.
 func TestHostileRequests(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
@@ -100,10 +103,12 @@ func TestHostileRequests(t *testing.T) {
 		{"one header line over 32 KiB", "GET /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + strings.Repeat("b", 40<<10) + "\r\n\r\n", 431},
 		{"no Host in HTTP/1.1", "GET /hello.txt HTTP/1.1\r\n\r\n", 400},
 		{"two Host headers", "GET /hello.txt HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
-		{"length and chunked", "POST /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
-		{"chunked and length", "POST /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n", 400},
-		{"length and chunked in lower case", "GET /hello.txt HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 0\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n", 400},
-		{"length and chunked, smuggled request in the body", "POST /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 44\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400},
+		{"length and chunked", "POST /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 405},
+		{"chunked and length", "POST /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n", 405},
+		{"length and chunked in lower case", "GET /hello.txt HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 0\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n", 200},
+		{"length and chunked, smuggled request in the body", "POST /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 44\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 405},
+		{"chunked alone", "POST /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 405},
+		{"many chunks with long extensions", "POST /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" + longExtensionChunks(1200), 405},
 		{"two different lengths", "POST /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", 400},
 		{"negative length", "POST /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n", 400},
 		{"space before colon", "GET /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding : chunked\r\n\r\n", 400},
@@ -145,8 +150,8 @@ func TestHostileRequests(t *testing.T) {
 	}
 }
 
-// TestKeepAliveAfterBodies: bodies that look like headers do not trip the
-// framing check, and the connection goes on serving.
+// TestKeepAliveAfterBodies: bodies with a length, even ones that look like
+// headers, are read as bodies, and the connection goes on serving.
 func TestKeepAliveAfterBodies(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
@@ -160,8 +165,6 @@ func TestKeepAliveAfterBodies(t *testing.T) {
 	}{
 		{"length body", fmt.Sprintf("POST /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n%s", len(headerish), headerish)},
 		{"GET with a body", fmt.Sprintf("GET /nothing HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n%s", len(headerish), headerish)},
-		{"chunked body", fmt.Sprintf("PUT /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n%x;ext=1\r\n%s\r\n0\r\nX-Trailer: Content-Length: 9\r\n\r\n", len(headerish), headerish)},
-		{"many chunks with long extensions", "POST /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" + longExtensionChunks(1200)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -200,44 +203,6 @@ func TestKeepAliveAfterBodies(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// TestSmuggledAfterLongChunkedBody: a long chunked body does not blind the
-// framing check to the request after it.
-func TestSmuggledAfterLongChunkedBody(t *testing.T) {
-	t.Parallel()
-	root := t.TempDir()
-	writeTree(t, root, map[string]string{"hello.txt": "hello\n"})
-	srv, _, _ := startServer(t, fileserver.Config{Root: root})
-
-	c, err := net.Dial("tcp", srv.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(hangUpWithin))
-	br := bufio.NewReader(c)
-	io.WriteString(c, "POST /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"+longExtensionChunks(1200))
-	resp, err := http.ReadResponse(br, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	if resp.StatusCode != http.StatusMethodNotAllowed {
-		t.Fatalf("first request: got %d, want 405", resp.StatusCode)
-	}
-	io.WriteString(c, "POST /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
-	resp, err = http.ReadResponse(br, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("smuggled request: got %d, want 400", resp.StatusCode)
-	}
-	if rest, err := io.ReadAll(br); (err != nil && !isReset(err)) || len(rest) > 0 {
-		t.Errorf("after the 400: got %q, %v; want the connection closed", rest, err)
 	}
 }
 
@@ -312,7 +277,7 @@ func TestPausedClientNotDropped(t *testing.T) {
 	}
 	defer c.Close()
 	io.WriteString(c, "GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-	eventually(t, 10*time.Second, func() bool { return len(tracker.Snapshot().Transfers) == 1 })
+	testkit.Eventually(t, 10*time.Second, "the download to be tracked", func() bool { return len(tracker.Snapshot().Transfers) == 1 })
 
 	// Nothing to wait for here: the point is that several stall periods
 	// pass and nothing happens.
@@ -373,7 +338,7 @@ func TestPauseMidDownload(t *testing.T) {
 	tracker.Pause()
 	close(paused)
 	// The chunk under way when Pause came may still arrive; then nothing.
-	eventually(t, 30*time.Second, func() bool {
+	testkit.Eventually(t, 30*time.Second, "the bytes received to match the tracker's", func() bool {
 		ts := tracker.Snapshot().Transfers
 		return len(ts) == 1 && ts[0].Bytes == received.Load()
 	})
@@ -434,7 +399,7 @@ func TestManyIdleConnections(t *testing.T) {
 	srv, _, base := startServer(t, fileserver.Config{Root: root})
 
 	const idle = 1000
-	raiseOpenFiles(t, 2*idle+256) // both ends of each connection are in this process (leak_test.go)
+	raiseOpenFiles(t, 2*idle+256) // both ends of each connection are in this process
 	conns := make([]net.Conn, 0, idle)
 	defer func() {
 		for _, c := range conns {

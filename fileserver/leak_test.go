@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 
 	"shareit/fileserver"
 	"shareit/transfer"
+	"shareit/transfer/testkit"
 )
 
 // TestMain fails the package when a goroutine outlives the tests: every
@@ -224,7 +224,7 @@ func TestDisconnectWhilePaused(t *testing.T) {
 		{"download asked for while paused", func(t *testing.T, c net.Conn) {
 			tracker.Pause()
 			fmt.Fprint(c, "GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-			eventually(t, 10*time.Second, func() bool { return len(tracker.Snapshot().Transfers) == 1 })
+			testkit.Eventually(t, 10*time.Second, "the download to be tracked", func() bool { return len(tracker.Snapshot().Transfers) == 1 })
 		}, "/big.bin", true},
 		{"small file asked for while paused", func(t *testing.T, c net.Conn) {
 			tracker.Pause()
@@ -242,10 +242,10 @@ func TestDisconnectWhilePaused(t *testing.T) {
 			}
 			fmt.Fprintf(c, "PUT /up.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n", 64<<20)
 			c.Write(make([]byte, 100<<10))
-			eventually(t, 10*time.Second, received(100<<10))
+			testkit.Eventually(t, 10*time.Second, "100 KiB of the upload to be taken in", received(100<<10))
 			tracker.Pause()
 			c.Write(make([]byte, 10<<10)) // taken in, and then the upload waits
-			eventually(t, 10*time.Second, received(110<<10))
+			testkit.Eventually(t, 10*time.Second, "110 KiB of the upload to be taken in", received(110<<10))
 		}, "/up.bin", true},
 	}
 	for _, tc := range tests {
@@ -288,21 +288,4 @@ func TestDisconnectWhilePaused(t *testing.T) {
 		t.Errorf("the folder holds %v, want only big.bin and small.txt", names)
 	}
 	goleak.VerifyNone(t, running)
-}
-
-// raiseOpenFiles makes sure this process may hold n open files, raising
-// its soft limit (up to the hard one, or the hard one too as root) for
-// the rest of the run.
-func raiseOpenFiles(t testing.TB, n uint64) {
-	t.Helper()
-	var lim syscall.Rlimit
-	must(t, syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim))
-	if lim.Cur >= n {
-		return
-	}
-	lim.Cur = n
-	lim.Max = max(lim.Max, n)
-	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		t.Fatalf("raising the open-file limit to %d: %v (the test needs that many, or root to raise the hard limit)", n, err)
-	}
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"shareit/transfer"
 )
 
 // Limits against hostile and careless clients.
@@ -46,7 +48,10 @@ func (n *netState) init(s *Server) {
 		// A TLS config that names h2 makes Serve set up HTTP/2 for the
 		// *tls.Conns wrapListener accepts; nil for plain HTTP.
 		TLSConfig: s.access.tls.Clone(),
-		// For the framing check and the hang-up check (connOf).
+		// The refusal log, and the accelerated listener, learn when a
+		// connection waits for a request.
+		ConnState: connState,
+		// For the refusal log and the hang-up check (connOf).
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
 			return context.WithValue(ctx, connKey{}, c)
 		},
@@ -54,12 +59,41 @@ func (n *netState) init(s *Server) {
 }
 
 // noticeWriter turns the http.Server's own error log into tracker notices,
-// so nothing writes to the terminal behind the TUI's back.
+// so nothing writes to the terminal behind the TUI's back. A failed TLS
+// handshake is a refused request, logged as one.
 type noticeWriter struct{ s *Server }
 
 func (w noticeWriter) Write(p []byte) (int, error) {
-	w.s.tracker.Notice(strings.TrimRight(string(p), "\n"))
+	text := strings.TrimRight(string(p), "\n")
+	if l, ok := handshakeFailure(text); ok {
+		w.s.refused(l)
+	} else {
+		w.s.tracker.Notice(text)
+	}
 	return len(p), nil
+}
+
+// handshakeFailure reads net/http's "http: TLS handshake error from ADDR:
+// why", and its HTTP/2 server's "error reading preface from client ADDR:
+// why", as a refused request's log line. A client that spoke plain HTTP to
+// the HTTPS port was answered 400; any other got nothing.
+func handshakeFailure(text string) (transfer.LogLine, bool) {
+	what := "TLS handshake failed: "
+	rest, ok := strings.CutPrefix(text, "http: TLS handshake error from ")
+	if !ok {
+		what = "HTTP/2 connection preface refused: "
+		rest, ok = strings.CutPrefix(text, "http2: server: error reading preface from client ")
+	}
+	if !ok {
+		return transfer.LogLine{}, false
+	}
+	addr, why, _ := strings.Cut(rest, ": ")
+	l := transfer.LogLine{Time: time.Now(), Client: clientIP(addr), Method: "-", URI: "-", Proto: "-", File: -1,
+		Note: what + why}
+	if why == "client sent an HTTP request to an HTTPS server" {
+		l.Status = http.StatusBadRequest
+	}
+	return l, true
 }
 
 // Listen binds the configured address. When the port is busy it takes the
@@ -104,6 +138,7 @@ func (s *Server) Port() int {
 // Run serves until ctx is done, then stops accepting, lets running
 // transfers finish for up to the grace period, and closes what is left.
 func (s *Server) Run(ctx context.Context) error {
+	defer s.dirs.close() // stops the folder watcher's goroutine (fsnotify off Linux)
 	s.net.mu.Lock()
 	if s.net.addr == "" {
 		s.net.mu.Unlock()
@@ -119,18 +154,23 @@ func (s *Server) Run(ctx context.Context) error {
 	select {
 	case err := <-s.net.errc:
 		s.net.http.Close()
+		s.cutRests()
 		s.handlers.Wait()
 		return err
 	case <-ctx.Done():
 	}
 	grace, cancel := context.WithTimeout(context.Background(), s.cfg.Grace)
 	defer cancel()
+	// The quick lane's answers waiting for room outside net/http get the
+	// grace period too, and are cut with it.
+	context.AfterFunc(grace, s.cutRests)
 	if err := s.net.http.Shutdown(grace); err != nil {
 		s.net.http.Close() // cuts the transfers still running
 	}
 	// Close does not wait for handlers; their connections are closed, so
 	// they end at their next write or wait.
 	s.handlers.Wait()
+	s.flushRefused()
 	return nil
 }
 
@@ -198,5 +238,7 @@ func (s *Server) Close() error {
 	s.net.mu.Lock()
 	s.net.ln = nil
 	s.net.mu.Unlock()
-	return s.net.http.Close()
+	err := s.net.http.Close()
+	s.cutRests()
+	return err
 }

@@ -4,18 +4,17 @@ import (
 	"cmp"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"shareit/transfer"
 )
@@ -29,7 +28,7 @@ type listing struct {
 	Parent  bool
 	Entries []entry
 	Version string
-	page    pageInfo // the order, upload form and limits shown (page.go)
+	page    pageInfo // the order, upload form and limits shown
 	// out is the page being written: Rows appends to it at once rather
 	// than return a megabyte that the template copies twice.
 	out *buffer
@@ -144,18 +143,10 @@ func appendSize(b []byte, n int64) []byte {
 func (s *Server) serveDir(w *responseWriter, r *http.Request, root *folder, rel string, d *os.File, fi os.FileInfo) {
 	asJSON := wantsJSON(r)
 	key := dirKey{root, rel}
-	var ino uint64
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		ino = st.Ino
-	}
-	sc, err := d.SyscallConn()
-	if err != nil {
-		s.error(w, r, http.StatusInternalServerError)
-		return
-	}
 	var cd *cachedDir
-	sc.Control(func(fd uintptr) {
-		if cd = s.dirs.get(key, ino); cd != nil && s.changed(cd, int(fd)) {
+	var err error
+	cerr := withDir(d, root, rel, s.cfg.FollowSymlinks, func(h dirHandle) {
+		if cd = s.dirs.get(key, fi); cd != nil && s.changed(cd, h) {
 			s.dirs.drop(key)
 			cd = nil
 		}
@@ -164,14 +155,18 @@ func (s *Server) serveDir(w *responseWriter, r *http.Request, root *folder, rel 
 		}
 		// Concurrent requests for a folder that is not cached share one
 		// build: a burst of them must not each read and render it.
-		flight := fmt.Sprintf("%p\x00%s\x00%d", root, rel, ino)
-		v, berr, _ := s.builds.Do(flight, func() (any, error) { return s.buildDir(key, ino, d, int(fd)) })
+		v, _ := versionOf(fi)
+		flight := fmt.Sprintf("%p\x00%s\x00%d\x00%d", root, rel, v.ino, fi.ModTime().UnixNano())
+		built, berr, _ := s.builds.Do(flight, func() (any, error) { return s.buildDir(key, fi, d, h) })
 		if berr != nil {
 			err = berr
 			return
 		}
-		cd = v.(*cachedDir)
+		cd = built.(*cachedDir)
 	})
+	if err == nil {
+		err = cerr
+	}
 	if err != nil {
 		s.error(w, r, statusOf(err))
 		return
@@ -204,23 +199,35 @@ func (s *Server) serveDir(w *responseWriter, r *http.Request, root *folder, rel 
 	}
 }
 
-// buildDir reads the folder open as fd into a cachedDir, and keeps it in
-// the cache unless it changed while being read.
-func (s *Server) buildDir(key dirKey, ino uint64, d *os.File, fd int) (*cachedDir, error) {
-	wd, epoch, watched := s.dirs.watch(fd)
-	entries, volatile, err := s.readDir(key.root, key.rel, d, fd)
+// buildDir reads the folder d (fi, open as h) into a cachedDir, and keeps
+// it in the cache unless it changed while being read. The watch starts
+// before the folder is read, so no change slips between the two.
+func (s *Server) buildDir(key dirKey, fi os.FileInfo, d *os.File, h dirHandle) (cd *cachedDir, err error) {
+	read := time.Now()
+	n := -1
+	if s.dirs.needsCount() {
+		// The watch's cost depends on the entries (kqueue): count them,
+		// then read again from the start once watched.
+		names, err := d.Readdirnames(-1)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := d.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		n = len(names)
+	}
+	t := s.dirs.watch(filepath.Join(key.root.dir, filepath.FromSlash(key.rel)), d, n)
+	defer func() { s.dirs.put(cd, t, read) }()
+	entries, volatile, err := s.readDir(key.root, key.rel, d, h, !t.watched)
 	if err != nil {
 		return nil, err
 	}
-	cd := &cachedDir{key: key, wd: wd, ino: ino, entries: entries, volatile: volatile}
+	cd = &cachedDir{key: key, watch: t.watch, watched: t.watched, dir: fi, entries: entries, volatile: volatile}
 	for _, index := range [...]string{"index.html", "index.htm"} {
-		var st unix.Stat_t
-		if unix.Fstatat(fd, index, &st, 0) == nil {
+		if h.exists(index) {
 			cd.index = true // creating or removing one drops the cache entry
 		}
-	}
-	if watched {
-		s.dirs.put(cd, epoch)
 	}
 	return cd, nil
 }
@@ -248,15 +255,26 @@ func wantsJSON(r *http.Request) bool {
 	return strings.Contains(r.Header.Get("Accept"), "application/json")
 }
 
-// readDir lists the folder d (open as fd) under the same rules as serving:
-// no dotfiles unless Hidden, and no symlinks that lead out of the root
-// unless FollowSymlinks (nor broken ones). Folders come first, then names
-// in byte order. volatile indexes the entries whose stat a watch on the
-// folder does not cover: subfolders (their own changes move their mtime)
-// and symlinks (their targets).
-func (s *Server) readDir(root *folder, rel string, d *os.File, fd int) (entries []entry, volatile []int, err error) {
+// nodeStat is what a listing needs of one name, as the OS gives it
+// without following a final symlink (dirHandle.lstat).
+type nodeStat struct {
+	size   int64
+	mtime  time.Time
+	mode   fs.FileMode // type (ModeIrregular for what cannot be served) and permissions
+	hidden bool        // the OS marks it hidden (hiddenAttr)
+}
+
+// readDir lists the folder d (open as h) under the same rules as serving:
+// no hidden names (dotfiles, Windows' own files, files the OS marks
+// hidden) unless Hidden, no name clean would refuse, and no symlinks that
+// lead out of the root unless FollowSymlinks (nor broken ones). Folders
+// come first, then names in byte order. volatile indexes the entries to
+// stat again on every hit: all of them when unwatched, else those whose
+// stat a watch on the folder does not cover: subfolders (their own changes
+// move their mtime) and symlinks (their targets).
+func (s *Server) readDir(root *folder, rel string, d *os.File, h dirHandle, unwatched bool) (entries []entry, volatile []int, err error) {
 	// Names only: ReadDir would lstat every entry whose type getdents does
-	// not give, and the fstatat below is needed anyway.
+	// not give, and the lstat below is needed anyway.
 	names, err := d.Readdirnames(-1)
 	if err != nil {
 		return nil, nil, err
@@ -269,10 +287,10 @@ func (s *Server) readDir(root *folder, rel string, d *os.File, fd int) (entries 
 	}
 	entries = make([]entry, 0, len(names))
 	for _, name := range names {
-		if name[0] == '.' && !s.cfg.Hidden || strings.IndexByte(name, '\\') >= 0 {
-			continue // hidden, or unservable: clean refuses '\\'
+		if strings.IndexByte(name, '\\') >= 0 || urlNameStatus(name, s.cfg.Hidden, runtime.GOOS) != 0 {
+			continue // hidden, or unservable: clean refuses it
 		}
-		e, ok := s.stat(root, rel, fd, name)
+		e, ok := s.stat(root, rel, h, name)
 		if !ok {
 			continue
 		}
@@ -292,27 +310,27 @@ func (s *Server) readDir(root *folder, rel string, d *os.File, fd int) (entries 
 		return cmp.Compare(a.Name, b.Name)
 	})
 	for i := range entries {
-		if entries[i].Dir || entries[i].link {
+		if unwatched || entries[i].Dir || entries[i].link {
 			volatile = append(volatile, i)
 		}
 	}
 	return entries, volatile, nil
 }
 
-// stat describes one name in the folder open as fd, following a symlink
-// the way open would, so a listed link is one that can be served. ok is
-// false for names gone since they were read, and for refused links.
-func (s *Server) stat(root *folder, rel string, fd int, name string) (e entry, ok bool) {
-	// fstatat relative to the open folder: no path walk per entry.
-	var st unix.Stat_t
-	if unix.Fstatat(fd, name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil {
+// stat describes one name in the folder h, following a symlink the way
+// open would, so a listed link is one that can be served. ok is false for
+// names gone since they were read, for refused links, and for what the OS
+// marks hidden unless Hidden.
+func (s *Server) stat(root *folder, rel string, h dirHandle, name string) (e entry, ok bool) {
+	st, ok := h.lstat(name)
+	if !ok || st.hidden && !s.cfg.Hidden {
 		return e, false
 	}
-	e = entry{Name: name, Size: st.Size, ModTime: time.Unix(st.Mtim.Unix()), Dir: st.Mode&unix.S_IFMT == unix.S_IFDIR,
-		regular: st.Mode&unix.S_IFMT == unix.S_IFREG, perm: fs.FileMode(st.Mode & 0o777)}
-	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
+	e = entry{Name: name, Size: st.size, ModTime: st.mtime, Dir: st.mode.IsDir(),
+		regular: st.mode.IsRegular(), perm: st.mode.Perm()}
+	if st.mode&fs.ModeSymlink != 0 {
 		fi, err := s.statLink(root, path.Join(rel, name))
-		if err != nil {
+		if err != nil || hiddenAttr(fi) && !s.cfg.Hidden {
 			return e, false
 		}
 		e.Size, e.ModTime, e.Dir, e.link = fi.Size(), fi.ModTime(), fi.IsDir(), true
@@ -326,11 +344,12 @@ func (s *Server) stat(root *folder, rel string, fd int, name string) (e entry, o
 
 // changed reports whether a volatile entry of a cached folder differs from
 // what is on disk now.
-func (s *Server) changed(cd *cachedDir, fd int) bool {
+func (s *Server) changed(cd *cachedDir, h dirHandle) bool {
 	for _, i := range cd.volatile {
 		old := &cd.entries[i]
-		now, ok := s.stat(cd.key.root, cd.key.rel, fd, old.Name)
-		if !ok || now.Size != old.Size || !now.ModTime.Equal(old.ModTime) || now.Dir != old.Dir || now.link != old.link {
+		now, ok := s.stat(cd.key.root, cd.key.rel, h, old.Name)
+		if !ok || now.Size != old.Size || !now.ModTime.Equal(old.ModTime) || now.Dir != old.Dir || now.link != old.link ||
+			now.regular != old.regular || now.perm != old.perm {
 			return true
 		}
 	}

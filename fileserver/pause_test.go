@@ -10,6 +10,7 @@ import (
 
 	"shareit/fileserver"
 	"shareit/transfer"
+	"shareit/transfer/testkit"
 )
 
 // TestPauseWhileClientStalled pauses while a chunk is blocked on a client
@@ -43,7 +44,7 @@ func TestPauseWhileClientStalled(t *testing.T) {
 		return -1
 	}
 	last, since := sent(), time.Now()
-	eventually(t, 30*time.Second, func() bool {
+	testkit.Eventually(t, 30*time.Second, "the download to stop moving for stall/4", func() bool {
 		if b := sent(); b != last {
 			last, since = b, time.Now()
 		}

@@ -79,11 +79,16 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// limitBody puts r's body under its client's cap. The cap is looked up at
-// every read, so one set while an upload runs applies to it too.
-func (s *Server) limitBody(r *http.Request) {
+// limitBody returns r with its body under its client's cap. The cap is
+// looked up at every read, so one set while an upload runs applies to it
+// too. r itself keeps its body: net/http looks at it after the handler to
+// decide whether an unread body is skipped, or refused without asking for
+// it (Expect: 100-continue), and a body it does not know it would read.
+func (s *Server) limitBody(r *http.Request) *http.Request {
 	if r.Body == nil || r.Body == http.NoBody {
-		return
+		return r
 	}
-	r.Body = &limitedBody{ReadCloser: r.Body, s: s, ctx: r.Context(), client: clientIP(r.RemoteAddr)}
+	limited := *r
+	limited.Body = &limitedBody{ReadCloser: r.Body, s: s, ctx: r.Context(), client: clientIP(r.RemoteAddr)}
+	return &limited
 }

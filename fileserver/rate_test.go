@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -14,6 +15,7 @@ import (
 
 	"shareit/fileserver"
 	"shareit/transfer"
+	"shareit/transfer/testkit"
 )
 
 // The rate tests check bounds, not timings: what a client received over a
@@ -166,7 +168,7 @@ func TestRatePause(t *testing.T) {
 		done <- result{n, ok, err}
 	}()
 	// The chunk under way when Pause came may still arrive; then nothing.
-	eventually(t, 30*time.Second, func() bool {
+	testkit.Eventually(t, 30*time.Second, "the bytes received to match the tracker's", func() bool {
 		ts := tracker.Snapshot().Transfers
 		return len(ts) == 1 && ts[0].Bytes == received.Load()
 	})
@@ -240,6 +242,9 @@ func helperRate() int64 {
 // the cap allows. The server runs under strace, as in
 // TestSendfileSurvivesTracking.
 func TestRateKeepsSendfile(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("strace, which counts the sendfile calls, is Linux's")
+	}
 	const size = 16 << 20
 	const bps = 8_000_000 // burst 2 MB
 	burst := transfer.NewLimiter(bps).Burst()

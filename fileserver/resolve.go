@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
-	"syscall"
 )
 
 // clean turns a decoded URL path into a path relative to the root, or says
@@ -20,9 +20,14 @@ func (s *Server) clean(p string) (rel string, status int) {
 	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\x00\\") {
 		return "", http.StatusBadRequest
 	}
-	// Most paths are clean already: no empty part, none that starts with a
-	// dot ("." and ".." too). They need no copy.
+	// Most paths are clean already: no empty part, none that is "." or
+	// "..". They need no copy, only the name rules per part.
 	if len(p) > 1 && !strings.Contains(p, "//") && !strings.Contains(p, "/.") && !strings.HasSuffix(p, "/") {
+		for part := range strings.SplitSeq(p[1:], "/") {
+			if status := urlNameStatus(part, s.cfg.Hidden, runtime.GOOS); status != 0 {
+				return "", status
+			}
+		}
 		return p[1:], 0
 	}
 	parts := strings.Split(p[1:], "/")
@@ -33,8 +38,10 @@ func (s *Server) clean(p string) (rel string, status int) {
 			continue
 		case part == "..":
 			return "", http.StatusBadRequest
-		case part[0] == '.' && !s.cfg.Hidden:
-			return "", http.StatusNotFound // dotfiles do not exist for clients
+		}
+		// Dotfiles and Windows' own files do not exist for clients.
+		if status := urlNameStatus(part, s.cfg.Hidden, runtime.GOOS); status != 0 {
+			return "", status
 		}
 		out = append(out, part)
 	}
@@ -44,20 +51,58 @@ func (s *Server) clean(p string) (rel string, status int) {
 	return strings.Join(out, "/"), 0
 }
 
-// open opens rel under the root. O_NONBLOCK keeps a FIFO in the folder from
-// blocking the open; it changes nothing for regular files.
+// open opens rel under the root, as openFlags says. On macOS a name typed
+// in one Unicode form finds a file stored in the other (altSpelling). A
+// file the OS marks hidden, or in a folder it marks hidden, is not there
+// for clients unless Hidden (hiddenOnDisk).
 func (s *Server) open(f *folder, rel string) (*os.File, error) {
-	const flags = os.O_RDONLY | syscall.O_NONBLOCK
+	file, err := s.openAs(f, rel)
+	if errors.Is(err, fs.ErrNotExist) {
+		if alt, ok := altSpelling(rel); ok {
+			if altFile, aerr := s.openAs(f, alt); aerr == nil {
+				file, err, rel = altFile, nil, alt
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !s.cfg.Hidden && s.hiddenOnDisk(f, rel) {
+		file.Close()
+		return nil, &fs.PathError{Op: "open", Path: rel, Err: fs.ErrNotExist}
+	}
+	return file, nil
+}
+
+func (s *Server) openAs(f *folder, rel string) (*os.File, error) {
 	if s.cfg.FollowSymlinks {
 		// The user asked for symlinks to be followed anywhere; clean has
 		// already refused "..", so only a link can lead out.
-		return os.OpenFile(filepath.Join(f.dir, filepath.FromSlash(rel)), flags, 0)
+		return os.OpenFile(filepath.Join(f.dir, filepath.FromSlash(rel)), openFlags, 0)
 	}
-	return f.root.OpenFile(rel, flags, 0)
+	return f.root.OpenFile(rel, openFlags, 0)
 }
 
 // statFile is open's stat: the same path, the same rules.
 func (s *Server) statFile(f *folder, rel string) (os.FileInfo, error) {
+	fi, err := s.statAs(f, rel)
+	if errors.Is(err, fs.ErrNotExist) {
+		if alt, ok := altSpelling(rel); ok {
+			if altFI, aerr := s.statAs(f, alt); aerr == nil {
+				fi, err, rel = altFI, nil, alt
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !s.cfg.Hidden && s.hiddenOnDisk(f, rel) {
+		return nil, &fs.PathError{Op: "stat", Path: rel, Err: fs.ErrNotExist}
+	}
+	return fi, nil
+}
+
+func (s *Server) statAs(f *folder, rel string) (os.FileInfo, error) {
 	if s.cfg.FollowSymlinks {
 		return os.Stat(filepath.Join(f.dir, filepath.FromSlash(rel)))
 	}
@@ -67,16 +112,21 @@ func (s *Server) statFile(f *folder, rel string) (os.FileInfo, error) {
 // statusOf maps an open or stat error to a status, without telling the
 // client more than the status says (net/http's toHTTPError does the same).
 func statusOf(err error) int {
-	var errno syscall.Errno
 	switch {
-	case errors.Is(err, fs.ErrNotExist), errors.As(err, &errno) && errno == syscall.ENOTDIR:
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, errNotDir):
 		return http.StatusNotFound
 	case errors.Is(err, fs.ErrPermission), escapes(err):
 		return http.StatusForbidden
-	case errors.As(err, &errno) && errno == syscall.ENAMETOOLONG:
+	}
+	switch faultOf(err) {
+	case faultNotDir:
+		return http.StatusNotFound
+	case faultNameTooLong:
 		return http.StatusRequestURITooLong
-	case errors.As(err, &errno) && errno == syscall.ELOOP:
+	case faultLoop, faultAccess:
 		return http.StatusForbidden
+	case faultBadName:
+		return http.StatusBadRequest
 	}
 	return http.StatusInternalServerError
 }

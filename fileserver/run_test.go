@@ -8,6 +8,7 @@ import (
 
 	"shareit/fileserver"
 	"shareit/transfer"
+	"shareit/transfer/testkit"
 )
 
 // TestStopBeforeRun: the listener may be stopped before Run begins (the
@@ -34,7 +35,7 @@ func TestStopBeforeRun(t *testing.T) {
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, func() bool {
+	testkit.Eventually(t, 10*time.Second, "the started server to answer 200", func() bool {
 		resp, err := http.Get("http://" + srv.Addr() + "/")
 		if err != nil {
 			return false

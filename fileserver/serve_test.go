@@ -50,7 +50,7 @@ type serveCase struct {
 	body     string // wanted body, when not ""
 	location string // wanted Location, when not ""
 	// page marks the server's own HTML pages (listings, errors): their
-	// markup is checked by listing_test.go and errors_test.go, so the
+	// markup is checked by the listing and error-page tests, so the
 	// golden file holds their status and headers only.
 	page bool
 }

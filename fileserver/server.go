@@ -3,7 +3,8 @@
 // that the transfer tracker counts, pauses and cancels, and hostile clients
 // are cut off by timeouts, size caps and a request-framing check. It is
 // written against net/http alone and runs on every platform; the Linux-only
-// speed-ups sit behind one function in package accel.
+// speed-ups sit behind package accel's Listener and ConnState, and answer
+// small cached files through Server.quick.
 package fileserver
 
 import (
@@ -71,6 +72,8 @@ type Server struct {
 	// handlers counts running requests: Run returns only after the last
 	// one has logged, even when the grace period ran out.
 	handlers sync.WaitGroup
+	rests    quickRests // the quick lane's answers waiting for room
+	refusals refusals   // requests refused before a handler, per client
 }
 
 // folder is the served folder, opened.
@@ -165,14 +168,11 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	w := newResponseWriter(rw, r, s, start)
 	defer s.handled(w)
 
-	if c, ok := connOf(r).(*framedConn); ok && c.smuggled() {
-		// RFC 9112 §6.1: a request with both Transfer-Encoding and
-		// Content-Length may be a smuggling attempt; refuse it and close.
-		w.Header().Set("Connection", "close")
-		s.error(w, r, http.StatusBadRequest)
-		return
+	if c, ok := connOf(r).(*watchedConn); ok {
+		c.handling() // not refused: this line logs it
 	}
-	if !s.admit(w, r) { // password, rate cap
+	r, ok := s.admit(w, r) // password, rate cap
+	if !ok {
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {

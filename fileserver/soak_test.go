@@ -24,6 +24,7 @@ import (
 
 	"shareit/fileserver"
 	"shareit/transfer"
+	"shareit/transfer/testkit"
 )
 
 // The soak: `make soak` (not part of `make test`) runs TestSoak, which puts
@@ -272,7 +273,7 @@ func TestSoak(t *testing.T) {
 	tick.Stop()
 	wg.Wait()
 	tracker.Resume()
-	eventually(t, 30*time.Second, func() bool { return len(tracker.Snapshot().Transfers) == 0 })
+	testkit.Eventually(t, 30*time.Second, "every transfer to end", func() bool { return len(tracker.Snapshot().Transfers) == 0 })
 	sub.Close()
 	n := <-logged
 

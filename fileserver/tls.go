@@ -30,23 +30,6 @@ import (
 // NextProtos h2 and http/1.1, and net/http serves h2 itself once it sees
 // the *tls.Conn negotiated it.
 //
-// Request framing over TLS. The framing check (framedConn) reads the bytes
-// net/http reads; under TLS those are only readable above the *tls.Conn,
-// and net/http must be handed the *tls.Conn itself, or it neither speaks
-// HTTP/2 nor fills r.TLS. A wrapper under tls.Server sees only ciphertext.
-// So TLS connections are not wrapped, and instead:
-//   - HTTP/2 has no such ambiguity: frames carry the body, and net/http
-//     refuses Transfer-Encoding in h2 requests (RFC 9113 §8.2.2).
-//   - HTTP/1.x over TLS: net/http drops Content-Length when
-//     Transfer-Encoding is present (RFC 9112 §6.3), so a handler cannot tell
-//     TE+CL from TE alone. RFC 9112 §6.1 asks the server to close the
-//     connection after answering a TE+CL request; admit does that for every
-//     request with Transfer-Encoding over TLS. Whatever bytes followed the
-//     body are then never read as a request, which is what a smuggling
-//     attempt needs. The cost is a new handshake after a chunked upload.
-//     (Nothing that parses HTTP can sit between a client and shareit's own
-//     TLS anyway, except a TLS-intercepting proxy.)
-
 // certValidity is how long a made certificate is valid: within the 398
 // days browsers accept, so it is refused only for being self-signed.
 const certValidity = 397 * 24 * time.Hour
@@ -117,14 +100,14 @@ func (s *Server) scheme() string {
 }
 
 // wrapListener puts an accepted-connection wrapper on a new TCP listener:
-// TLS when configured, else the framing check over the accelerators'
-// connections (plain net/http's off Linux). See the comment at the top of
-// this file for why TLS connections are not framing-checked here.
+// the handshake and the refusal log for HTTPS (tlsListener), else the
+// refusal log over the accelerators' connections (plain *net.TCPConns off
+// Linux).
 func (s *Server) wrapListener(ln net.Listener) net.Listener {
 	if s.access.tls != nil {
-		return tls.NewListener(ln, s.access.tls)
+		return newTLSListener(ln, s, s.access.tls)
 	}
-	return framedListener{accel.Listener(ln)}
+	return watchedListener{accel.Listener(ln, s.listenerOptions()), s}
 }
 
 // names is what a made certificate is valid for.

@@ -24,6 +24,7 @@ import (
 
 	"shareit/fileserver"
 	"shareit/transfer"
+	"shareit/transfer/testkit"
 )
 
 // startTLS runs a server with cfg over TLS (a made certificate unless cfg
@@ -79,41 +80,13 @@ func poolClient(cert *x509.Certificate) *http.Client {
 	}}
 }
 
-// opensslPath finds openssl, which the tests use to read certificates as
-// people would.
-func opensslPath(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Fatal("openssl is needed for this test and is not installed (`make test` installs it)")
-	}
-	return p
-}
-
-// opensslFingerprint is what `openssl x509 -noout -fingerprint -sha256`
-// says of the PEM certificate in pem.
-func opensslFingerprint(t *testing.T, pem []byte) string {
-	t.Helper()
-	cmd := exec.Command(opensslPath(t), "x509", "-noout", "-fingerprint", "-sha256")
-	cmd.Stdin = bytes.NewReader(pem)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("openssl x509: %v", err)
-	}
-	_, fp, ok := strings.Cut(strings.TrimSpace(string(out)), "Fingerprint=")
-	if !ok {
-		t.Fatalf("openssl x509 printed %q, want \"sha256 Fingerprint=…\"", out)
-	}
-	return fp
-}
-
 // opensslServed asks the server at addr for its certificate with
 // `openssl s_client`, offering ALPN protos, and returns s_client's output.
 func opensslServed(t *testing.T, addr, alpn string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, opensslPath(t), "s_client", "-connect", addr, "-servername", "localhost", "-alpn", alpn)
+	cmd := exec.CommandContext(ctx, testkit.Openssl(t), "s_client", "-connect", addr, "-servername", "localhost", "-alpn", alpn)
 	cmd.Stdin = strings.NewReader("") // close at once after the handshake
 	out, err := cmd.Output()
 	if err != nil {
@@ -134,7 +107,7 @@ func TestTLSCertificate(t *testing.T) {
 		t.Fatalf("Fingerprint: got %q, want 32 upper-case hex bytes joined by colons", fp)
 	}
 	out := opensslServed(t, srv.Addr(), "h2,http/1.1")
-	if got := opensslFingerprint(t, []byte(out)); got != fp {
+	if got := testkit.OpensslFingerprint(t, []byte(out)); got != fp {
 		t.Errorf("openssl's fingerprint of the served certificate: got %s, want %s", got, fp)
 	}
 	if !strings.Contains(out, "ALPN protocol: h2") {
@@ -404,31 +377,17 @@ func TestTLSAuth(t *testing.T) {
 	}
 }
 
-// makeCert writes a certificate and key made by openssl req, as a user
-// would, and returns their paths.
-func makeCert(t *testing.T, dir, name string) (cert, key string) {
-	t.Helper()
-	cert, key = filepath.Join(dir, name+".crt"), filepath.Join(dir, name+".key")
-	out, err := exec.Command(opensslPath(t), "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-		"-nodes", "-keyout", key, "-out", cert, "-subj", "/CN="+name, "-days", "2",
-		"-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1").CombinedOutput()
-	if err != nil {
-		t.Fatalf("openssl req: %v\n%s", err, out)
-	}
-	return cert, key
-}
-
 // TestTLSOwnCertificate: --cert and --key are served as they are, and the
 // fingerprint shown is theirs, as openssl computes it from the file.
 func TestTLSOwnCertificate(t *testing.T) {
 	dir := t.TempDir()
-	cert, key := makeCert(t, dir, "mine")
+	cert, key := testkit.MakeCert(t, dir, "mine")
 	srv, _, base := startTLS(t, fileserver.Config{CertFile: cert, KeyFile: key})
 	pem, err := os.ReadFile(cert)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := opensslFingerprint(t, pem)
+	want := testkit.OpensslFingerprint(t, pem)
 	if got := srv.Fingerprint(); got != want {
 		t.Errorf("Fingerprint: got %s, want openssl's %s", got, want)
 	}
@@ -450,8 +409,8 @@ func TestTLSOwnCertificate(t *testing.T) {
 // one line that names the files.
 func TestTLSBadCertificate(t *testing.T) {
 	dir := t.TempDir()
-	cert, key := makeCert(t, dir, "one")
-	_, otherKey := makeCert(t, dir, "two")
+	cert, key := testkit.MakeCert(t, dir, "one")
+	_, otherKey := testkit.MakeCert(t, dir, "two")
 	garbage := filepath.Join(dir, "garbage.pem")
 	if err := os.WriteFile(garbage, []byte("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n"), 0o644); err != nil {
 		t.Fatal(err)

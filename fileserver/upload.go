@@ -11,12 +11,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"shareit/transfer"
 )
@@ -73,7 +71,7 @@ func (s *Server) serveUpload(w *responseWriter, r *http.Request) {
 		rc:    w.rc,
 		max:   s.cfg.MaxUpload,
 		stall: s.cfg.Stall,
-		conn:  connOf(r), // hangup.go
+		conn:  connOf(r), // to see the client hang up (connOf)
 	}
 	r.Body = body
 	files, err := s.upload(r, body)
@@ -180,6 +178,7 @@ func (s *Server) upload(r *http.Request, body *uploadBody) ([]saved, error) {
 		if err != nil {
 			return nil, err
 		}
+		s.dirs.drop(dirKey{root, rel}) // seen at once, whatever the OS's watcher
 		return []saved{{got, n, base + pathEscape(got)}}, nil
 	}
 
@@ -215,6 +214,7 @@ func (s *Server) upload(r *http.Request, body *uploadBody) ([]saved, error) {
 		if err != nil {
 			return nil, err
 		}
+		s.dirs.drop(dirKey{root, rel})
 		files = append(files, saved{got, n, base + pathEscape(got)})
 	}
 	if len(files) == 0 {
@@ -241,7 +241,7 @@ func (s *Server) uploadRoot(root *folder, rel string) (*os.Root, error) {
 		return nil, err
 	}
 	if !fi.IsDir() {
-		return nil, syscall.ENOTDIR
+		return nil, errNotDir
 	}
 	if s.cfg.FollowSymlinks {
 		return os.OpenRoot(filepath.Join(root.dir, filepath.FromSlash(rel)))
@@ -250,8 +250,9 @@ func (s *Server) uploadRoot(root *folder, rel string) (*os.Root, error) {
 }
 
 // uploadName cleans the name a client gave a file: no folders, control
-// or bidirectional-override characters, nor spaces around it. It returns
-// a reason for people when the name cannot be used.
+// or bidirectional-override characters, nor spaces around it; a name that
+// is hidden, or that Windows could not hold, is refused. It returns a
+// reason for people when the name cannot be used.
 func (s *Server) uploadName(raw string) (name, msg string) {
 	name = raw
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
@@ -273,8 +274,14 @@ func (s *Server) uploadName(raw string) (name, msg string) {
 		return "", "That is not a name for a file."
 	case name[0] == '.' && !s.cfg.Hidden:
 		return "", "Names starting with a dot (hidden files) are not accepted."
+	case hiddenName(name) && !s.cfg.Hidden:
+		return "", "Names Windows keeps for itself (desktop.ini, Thumbs.db…) are not accepted."
 	case len(name) > 255:
 		return "", "The name is too long."
+	}
+	// On every OS: the share may be copied to Windows (see windowsNameProblem).
+	if msg := windowsNameProblem(name, runtime.GOOS); msg != "" {
+		return "", msg
 	}
 	return name, ""
 }
@@ -357,28 +364,16 @@ func createTemp(dir *os.Root) (string, *os.File, error) {
 	}
 }
 
-// link gives the file tmp the name final, failing with EEXIST if final
-// exists. Filesystems without hard links (FAT, exFAT) get a rename that
-// refuses to replace (renameat2 RENAME_NOREPLACE) instead.
+// link gives the file tmp the name final, failing with fs.ErrExist if
+// final exists. File systems without hard links (FAT, exFAT) get a rename
+// that refuses to replace (renameNoReplace) instead, where the OS has one.
 func link(dir *os.Root, tmp, final string) error {
 	err := dir.Link(tmp, final)
-	var errno syscall.Errno
-	if err == nil || !errors.As(err, &errno) || (errno != syscall.EPERM && errno != syscall.EOPNOTSUPP && errno != syscall.ENOSYS) {
+	if err == nil || !linkUnsupported(err) {
 		return err
 	}
-	d, oerr := dir.Open(".")
-	if oerr != nil {
-		return err
-	}
-	defer d.Close()
-	sc, oerr := d.SyscallConn()
-	if oerr != nil {
-		return err
-	}
-	var rerr error
-	sc.Control(func(fd uintptr) { rerr = unix.Renameat2(int(fd), tmp, int(fd), final, unix.RENAME_NOREPLACE) })
-	if rerr != nil {
-		if errors.Is(rerr, syscall.EEXIST) {
+	if rerr := renameNoReplace(dir, tmp, final); rerr != nil {
+		if errors.Is(rerr, fs.ErrExist) {
 			return &os.LinkError{Op: "rename", Old: tmp, New: final, Err: rerr}
 		}
 		return err
@@ -428,7 +423,6 @@ func (s *Server) uploadFailed(w *responseWriter, r *http.Request, body *uploadBo
 func uploadStatus(err error) (int, string) {
 	var ue *uploadError
 	var re readError
-	var errno syscall.Errno
 	switch {
 	case errors.As(err, &ue):
 		return ue.status, ue.msg
@@ -442,16 +436,23 @@ func uploadStatus(err error) (int, string) {
 		return http.StatusBadRequest, "The upload was cut off."
 	case errors.Is(err, fs.ErrExist):
 		return http.StatusConflict, "A file of that name exists already; shareit never replaces one."
-	case errors.As(err, &errno) && (errno == syscall.ENOSPC || errno == syscall.EDQUOT):
+	}
+	switch faultOf(err) {
+	case faultNoSpace:
 		return http.StatusInsufficientStorage, "There is not enough space left on the disk."
-	case errors.As(err, &errno) && errno == syscall.EFBIG:
+	case faultTooLarge:
 		return http.StatusInsufficientStorage, "The file is too large for the disk it would be stored on."
-	case errors.As(err, &errno) && errno == syscall.EROFS:
+	case faultReadOnly:
 		return http.StatusForbidden, "This folder is on a read-only disk."
-	case errors.Is(err, fs.ErrPermission), errors.As(err, &errno) && errno == syscall.EACCES:
+	case faultAccess:
 		return http.StatusForbidden, "shareit may not create files in this folder."
-	case errors.As(err, &errno) && errno == syscall.ENAMETOOLONG:
+	case faultNameTooLong:
 		return http.StatusBadRequest, "The name is too long."
+	case faultBadName:
+		return http.StatusBadRequest, "The disk does not accept that name."
+	}
+	if errors.Is(err, fs.ErrPermission) {
+		return http.StatusForbidden, "shareit may not create files in this folder."
 	}
 	return statusOf(err), ""
 }
@@ -497,7 +498,7 @@ func (b *uploadBody) begin(t *transfer.Tracker, info transfer.Info) {
 
 func (b *uploadBody) Read(p []byte) (int, error) {
 	if b.part != nil {
-		if err := b.wait(); err != nil { // hangup.go
+		if err := b.wait(); err != nil { // paused, cancelled or hung up (uploadBody.wait)
 			return 0, readError{err}
 		}
 	}

@@ -74,7 +74,7 @@ type Snapshot struct {
 	Paused  bool   // waiting for Resume
 	Err     string // why it failed, when State is Failed
 	// Complete is set once it ended: its parts delivered every byte of
-	// the whole (the rule is in complete.go).
+	// the whole (the rule is coverage.complete's).
 	Complete bool
 }
 

@@ -11,18 +11,6 @@ import (
 // once; generous, because a loaded 2-core machine running -race is slow.
 const waitFor = 15 * time.Second
 
-// eventually polls cond until it holds or waitFor passes.
-func eventually(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitFor)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up after %v waiting for %s", waitFor, what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // next returns the next event on sub for which keep is true, skipping the
 // others; it fails the test if none comes in time or C closes.
 func next(t testing.TB, sub *transfer.Subscription, keep func(transfer.Event) bool) transfer.Event {

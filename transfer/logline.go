@@ -28,6 +28,11 @@ type LogLine struct {
 	// Complete); neither is part of the log line's text.
 	Transfer uint64
 	File     int64
+	// Note says what was wrong with a request refused before any handler
+	// ran (net/http's reason, escaped when shown), or that a flood of them
+	// was summarised; "" for a request a handler answered. Status is 0 when
+	// nothing was sent (the client hung up mid-request).
+	Note string
 }
 
 const clfTime = "02/Jan/2006:15:04:05 -0700"
@@ -51,7 +56,11 @@ func (l *LogLine) AppendText(b []byte) ([]byte, error) {
 	b = append(b, ' ')
 	b = appendEscaped(b, l.Proto, true)
 	b = append(b, "\" "...)
-	b = strconv.AppendInt(b, int64(l.Status), 10)
+	if l.Status > 0 {
+		b = strconv.AppendInt(b, int64(l.Status), 10)
+	} else {
+		b = append(b, '-')
+	}
 	b = append(b, ' ')
 	if l.Bytes > 0 {
 		b = strconv.AppendInt(b, l.Bytes, 10)
@@ -64,6 +73,10 @@ func (l *LogLine) AppendText(b []byte) ([]byte, error) {
 	b = appendField(b, l.UserAgent)
 	b = append(b, "\" "...)
 	b = appendDuration(b, l.Duration)
+	if l.Note != "" {
+		b = append(b, " refused: "...)
+		b = appendEscaped(b, l.Note, false)
+	}
 	return b, nil
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"shareit/fileserver"
 	"shareit/transfer"
+	"shareit/transfer/testkit"
 )
 
 // TestServerNeverWaitsForSubscriber runs 100 real downloads through a real
@@ -80,7 +81,7 @@ func TestServerNeverWaitsForSubscriber(t *testing.T) {
 		t.Errorf("download: %v", err)
 	}
 	// A handler ends its part just after the client has the last byte.
-	eventually(t, "no active transfers", func() bool { return len(tr.Snapshot().Transfers) == 0 })
+	testkit.Eventually(t, waitFor, "no active transfers", func() bool { return len(tr.Snapshot().Transfers) == 0 })
 	if c, ok := findClient(tr.Snapshot(), "127.0.0.1"); !ok || c.Bytes != downloads*size {
 		t.Errorf("client 127.0.0.1: got %+v, want Bytes %d", c, downloads*size)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"shareit/transfer"
+	"shareit/transfer/testkit"
 )
 
 // addLoop adds bytes to p every millisecond until the test ends.
@@ -127,7 +128,7 @@ func countFrames(t *testing.T, tr *transfer.Tracker) *frameCounter {
 func (fc *frameCounter) waitTicks(t *testing.T, n int64) {
 	t.Helper()
 	want := fc.frames.Load() + n
-	eventually(t, fmt.Sprintf("%d progress frames", n), func() bool { return fc.frames.Load() >= want })
+	testkit.Eventually(t, waitFor, fmt.Sprintf("%d progress frames", n), func() bool { return fc.frames.Load() >= want })
 }
 
 // TestCoalescedProgress: a subscriber that does not read while many frames
@@ -154,7 +155,7 @@ func TestCoalescedProgress(t *testing.T) {
 	p2.Done(nil)
 	// After the last transfer ends one more, empty, frame goes out; then
 	// the tracker is quiet, so it is the newest frame.
-	eventually(t, "the idle frame", func() bool { return fc.idle.Load() >= 1 })
+	testkit.Eventually(t, waitFor, "the idle frame", func() bool { return fc.idle.Load() >= 1 })
 	tr.Close()
 
 	evs := drain(t, slow)
@@ -195,7 +196,7 @@ func TestCoalescedWhileActive(t *testing.T) {
 	defer slow.Close()
 	fc.waitTicks(t, 5)
 	p.Done(nil)
-	eventually(t, "the idle frame", func() bool { return fc.idle.Load() >= 1 })
+	testkit.Eventually(t, waitFor, "the idle frame", func() bool { return fc.idle.Load() >= 1 })
 	tr.Close()
 
 	var got []string

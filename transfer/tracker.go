@@ -44,7 +44,8 @@ type Info struct {
 	// Offset and Whole place the part in what it is cut from: a Range part
 	// carries bytes [Offset, Offset+Size) of a file of Whole bytes. Whole 0
 	// means the body is the whole (Whole = Size); Offset -1 means the part
-	// cannot be placed (a multipart/byteranges body). See complete.go.
+	// cannot be placed (a multipart/byteranges body). The coverage type
+	// adds the parts up.
 	Offset, Whole int64
 }
 
@@ -93,7 +94,7 @@ type logical struct {
 	speed   float64  // the meter's rate at the last tick
 	moved   int64    // bytes it has likely moved by the last tick (meter.rate)
 	stalled bool     // no byte for a while (meter.rate)
-	cover   coverage // what the parts delivered of the whole (complete.go)
+	cover   coverage // what the parts delivered of the whole
 }
 
 type client struct {

@@ -5,12 +5,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 // resolveDir turns what the user typed into a path: "~" is the home
 // folder, and a relative path is relative to base, the folder being served.
 func resolveDir(value, base string) string {
-	if value == "~" || strings.HasPrefix(value, "~/") {
+	if value == "~" || len(value) > 1 && value[0] == '~' && os.IsPathSeparator(value[1]) {
 		if home, err := os.UserHomeDir(); err == nil {
 			value = filepath.Join(home, value[1:])
 		}
@@ -22,12 +23,20 @@ func resolveDir(value, base string) string {
 }
 
 // completeDir completes the last element of value to the name of a folder,
-// like a shell: one match is completed with a trailing slash, several are
-// completed to their common prefix and returned as candidates. Hidden
+// like a shell: one match is completed with a trailing separator, several
+// are completed to their common prefix and returned as candidates. Hidden
 // folders are offered only when the typed element starts with a dot.
+//
+// A separator is what the system takes as one: '/' and, on Windows, '\'
+// too. The one added is the last one typed, so that C:/x and C:\x both
+// complete in their own style, or the system's own when none was typed.
 func completeDir(value, base string) (string, []string) {
-	i := strings.LastIndexByte(value, '/')
+	i := strings.LastIndexFunc(value, isSeparator)
 	dirPart, prefix := value[:i+1], value[i+1:]
+	sep := string(filepath.Separator)
+	if i >= 0 {
+		sep = value[i : i+1]
+	}
 	dir := base
 	if dirPart != "" {
 		dir = resolveDir(dirPart, base)
@@ -54,9 +63,14 @@ func completeDir(value, base string) (string, []string) {
 	case 0:
 		return value, nil
 	case 1:
-		return dirPart + names[0] + "/", nil
+		return dirPart + names[0] + sep, nil
 	}
 	return dirPart + commonPrefix(names), names
+}
+
+// isSeparator reports whether r separates the elements of a path here.
+func isSeparator(r rune) bool {
+	return r < utf8.RuneSelf && os.IsPathSeparator(uint8(r))
 }
 
 // isDir reports whether e is a folder, or a symlink to one.

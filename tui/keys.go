@@ -14,7 +14,7 @@ type keyMap struct {
 	History   key.Binding // the ended transfers in place of the running ones
 	Copy      key.Binding
 	Uploads   key.Binding
-	RateUp    key.Binding // raise the per-client cap (rate.go)
+	RateUp    key.Binding // raise the per-client cap (Model.changeRate)
 	RateDown  key.Binding
 	NextPanel key.Binding
 	PrevPanel key.Binding

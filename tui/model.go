@@ -423,7 +423,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 			m.note("uploads off")
 		}
 	case key.Matches(msg, k.RateUp, k.RateDown):
-		cmd := m.changeRate(key.Matches(msg, k.RateUp)) // rate.go
+		cmd := m.changeRate(key.Matches(msg, k.RateUp))
 		return m, cmd
 	case key.Matches(msg, k.NextPanel):
 		m.focus = (m.focus + 1) % numPanels

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"path/filepath"
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
@@ -96,7 +97,7 @@ func (r rootInput) View() string {
 	case len(r.cands) > 0:
 		names := make([]string, len(r.cands))
 		for i, c := range r.cands {
-			names[i] = transfer.Printable(c) + "/"
+			names[i] = transfer.Printable(c) + string(filepath.Separator)
 		}
 		return line + "\n" + r.st.Row.Muted.Render(truncate(strings.Join(names, "  "), r.w))
 	}

@@ -42,7 +42,7 @@ func TestCompleteDir(t *testing.T) {
 		{dir + "/.h", dir + "/.hid", []string{".hidden", ".hideout"}}, // hidden, when asked for
 		{dir + "/.hidd", dir + "/.hidden/", nil},
 		{dir + "/", dir + "/", []string{"alpha", "alpine", "beta", "betalink", "gamma\x1bx"}}, // no hidden ones
-		{"alph", "alpha/", nil},                                                               // relative to the served folder
+		{"alph", "alpha" + string(filepath.Separator), nil},                                   // relative to the served folder
 		{dir + "/nope/x", dir + "/nope/x", nil},                                               // no such folder
 		{dir + "/alps.txt/", dir + "/alps.txt/", nil},                                         // not a folder
 	}

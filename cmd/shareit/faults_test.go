@@ -7,10 +7,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"shareit/transfer/testkit"
 )
 
 // grace is how long shareit lets running downloads finish when it is
@@ -21,7 +21,7 @@ const grace = 5 * time.Second
 // stops within the grace period (and a margin for a busy machine), exits
 // 0, and logs each download once, on stdout and in the --log file.
 func TestQuitWith50Downloads(t *testing.T) {
-	tuiNeed(t, "curl")
+	needTools(t, "curl")
 	const clients = 50
 	dir := bigDir(t)
 	logFile := filepath.Join(t.TempDir(), "access.log")
@@ -39,7 +39,7 @@ func TestQuitWith50Downloads(t *testing.T) {
 			curl.Wait()
 		})
 	}
-	eventually(t, "all fifty downloads to be under way", func() bool {
+	testkit.Eventually(t, waitFor, "all fifty downloads to be under way", func() bool {
 		for i := range clients {
 			if fileSize(filepath.Join(outs, strconv.Itoa(i))) == 0 {
 				return false
@@ -49,7 +49,7 @@ func TestQuitWith50Downloads(t *testing.T) {
 	})
 
 	signalled := time.Now()
-	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
+	if err := interrupt(p.cmd, os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
 	code := p.wait()
@@ -102,74 +102,4 @@ func TestQuitWith50Downloads(t *testing.T) {
 		t.Errorf("--log file: got %d lines, want %d", len(logged), clients)
 	}
 	check("--log file", logged)
-}
-
-// TestUnreadableFiles runs shareit as an unprivileged user (the tests run
-// as root, who may read anything): files and folders it may not read get
-// 403, the rest is served, and the server goes on.
-func TestUnreadableFiles(t *testing.T) {
-	parent := openTempDir(t)
-	var err error
-	for _, f := range []struct {
-		path string
-		mode os.FileMode
-	}{
-		{"open.txt", 0o644}, {"secret.txt", 0o600}, {"locked", 0o700 | os.ModeDir}, {"locked/inner.txt", 0o644},
-		{"nolist", 0o711 | os.ModeDir}, {"nolist/known.txt", 0o644},
-	} {
-		p := filepath.Join(parent, f.path)
-		if f.mode.IsDir() {
-			err = os.Mkdir(p, 0o755)
-		} else {
-			err = os.WriteFile(p, []byte(f.path+"\n"), 0o644)
-		}
-		if err == nil {
-			err = os.Chmod(p, f.mode.Perm())
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	cmd := exec.Command(bin, "-b", "127.0.0.1", "-p", "0", parent)
-	if os.Geteuid() == 0 {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	}
-	p := startCmd(t, parent, cmd)
-	port := p.port()
-	tests := []struct {
-		path   string
-		status int
-		body   string
-	}{
-		{"/open.txt", 200, "open.txt\n"},
-		{"/secret.txt", 403, ""},
-		{"/locked/", 403, ""},
-		{"/locked/inner.txt", 403, ""},
-		{"/locked/?zip", 403, ""},
-		{"/nolist/", 403, ""},
-		// os.Root opens every folder on the way, which takes read
-		// permission: a folder one may enter but not list hides its
-		// files too.
-		{"/nolist/known.txt", 403, ""},
-		{"/", 200, ""},
-		{"/open.txt", 200, "open.txt\n"},
-	}
-	for _, tc := range tests {
-		status, body := get(t, port, tc.path)
-		if status != tc.status || tc.body != "" && body != tc.body {
-			t.Errorf("GET %s: got %d %.40q, want %d %q", tc.path, status, body, tc.status, tc.body)
-		}
-		if status == 403 && (strings.Contains(body, parent) || strings.Contains(body, "permission")) {
-			t.Errorf("GET %s: the 403 page tells about the server's insides: %s", tc.path, body)
-		}
-	}
-	for _, l := range []string{`"GET /secret\.txt HTTP/1\.1" 403 `, `"GET /locked/inner\.txt HTTP/1\.1" 403 `} {
-		p.waitLine(regexp.MustCompile(l))
-	}
-	if code := p.stop(syscall.SIGTERM); code != 0 {
-		t.Errorf("exit code: got %d, want 0", code)
-	}
-	if s := withoutSummary(p.stderr.String()); s != "" {
-		t.Errorf("stderr: got %q, want nothing", s)
-	}
 }

@@ -14,9 +14,10 @@ import (
 
 // limits ends the share after --max-downloads complete downloads or once
 // --timeout has passed. What makes a download complete is decided in one
-// place, transfer/complete.go: a file taken whole, once per logical
-// transfer however many Range parts carried it; HEAD requests, partial
-// ranges and cut or cancelled downloads do not count.
+// place, the transfer package (Snapshot.Complete and LogLine.Complete): a
+// file taken whole, once per logical transfer however many Range parts
+// carried it; HEAD requests, partial ranges and cut or cancelled downloads
+// do not count.
 type limits struct {
 	max     int
 	timeout time.Duration

@@ -76,6 +76,6 @@ func printBanner(w io.Writer, srv *fileserver.Server, note string) {
 	for _, u := range srv.URLs() {
 		fmt.Fprintf(w, "  %-30s %s\n", u.URL, u.Label)
 	}
-	printAccess(w, srv) // fingerprint, password, rate cap (access.go)
+	printAccess(w, srv) // fingerprint, password, rate cap
 	fmt.Fprintln(w, "Press Ctrl+C to stop.")
 }

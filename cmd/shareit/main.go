@@ -96,6 +96,10 @@ func run(args []string) error {
 		return err
 	}
 
+	// On Windows, os.Interrupt is Ctrl+C or Ctrl+Break, and the Go runtime
+	// delivers closing the console window, logging off and shutting down
+	// as syscall.SIGTERM: shareit starts its orderly stop then too, though
+	// Windows ends the process a few seconds later whether it is done or not.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ctx, cancel := context.WithCancel(ctx)

@@ -10,13 +10,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"shareit/transfer/testkit"
 )
 
 // The end-to-end tests run the real binary, built once by TestMain, against
@@ -56,6 +58,9 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	bin = filepath.Join(dir, "shareit")
+	if runtime.GOOS == "windows" {
+		bin += ".exe" // what CreateProcess looks for
+	}
 	args := []string{"build", "-ldflags", "-X main.version=" + testVersion, "-o", bin, "./cmd/shareit"}
 	build := exec.Command("go", args...)
 	build.Dir = filepath.Dir(string(bytes.TrimSpace(gomod)))
@@ -64,18 +69,6 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	return m.Run()
-}
-
-// eventually polls cond until it holds or waitFor passes.
-func eventually(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitFor)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up after %v waiting for %s", waitFor, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // lockedBuffer collects a child's stderr while the test may read it.
@@ -124,6 +117,7 @@ func startCmd(t *testing.T, dir string, cmd *exec.Cmd) *proc {
 	p := &proc{t: t, cmd: cmd, done: make(chan struct{})}
 	p.cmd.Dir = dir
 	p.cmd.Stderr = &p.stderr
+	prepareInterrupt(p.cmd)
 	out, err := p.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +170,7 @@ func (p *proc) exited() bool {
 func (p *proc) waitLine(re *regexp.Regexp) string {
 	p.t.Helper()
 	var found string
-	eventually(p.t, "a line matching "+re.String(), func() bool {
+	testkit.Eventually(p.t, waitFor, "a line matching "+re.String(), func() bool {
 		for _, l := range p.output() {
 			if re.MatchString(l) {
 				found = l
@@ -194,7 +188,7 @@ func (p *proc) waitLine(re *regexp.Regexp) string {
 // bannerURL is one URL line of the banner.
 type bannerURL struct{ url, label string }
 
-var urlLineRE = regexp.MustCompile(`^\s+(http://\S+)\s*(\S*)$`)
+var urlLineRE = regexp.MustCompile(`^\s+(https?://\S+)\s*(\S*)$`)
 
 const bannerEnd = "Press Ctrl+C to stop."
 
@@ -230,7 +224,7 @@ func (p *proc) port() int {
 
 func urlPort(t *testing.T, u string) int {
 	t.Helper()
-	_, port, err := net.SplitHostPort(strings.TrimSuffix(strings.TrimPrefix(u, "http://"), "/"))
+	_, port, err := net.SplitHostPort(strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(u, "http://"), "https://"), "/"))
 	if err != nil {
 		t.Fatalf("URL %q: %v", u, err)
 	}
@@ -244,7 +238,7 @@ func urlPort(t *testing.T, u string) int {
 // stop sends sig and waits for shareit to exit; it returns the exit code.
 func (p *proc) stop(sig os.Signal) int {
 	p.t.Helper()
-	if err := p.cmd.Process.Signal(sig); err != nil {
+	if err := interrupt(p.cmd, sig); err != nil {
 		p.t.Fatalf("signal %v: %v", sig, err)
 	}
 	return p.wait()
@@ -267,14 +261,10 @@ type result struct {
 	code           int
 }
 
-// runOnce runs shareit to its end; as an unprivileged user when asUser.
-func runOnce(t *testing.T, dir string, asUser bool, args ...string) result {
+// runOnce runs shareit in dir to its end.
+func runOnce(t *testing.T, dir string, args ...string) result {
 	t.Helper()
-	return runWith(t, dir, func(cmd *exec.Cmd) {
-		if asUser && os.Geteuid() == 0 {
-			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-		}
-	}, args...)
+	return runWith(t, dir, func(*exec.Cmd) {}, args...)
 }
 
 // runWith runs shareit in dir to its end, after setup has adjusted the
@@ -304,6 +294,44 @@ func shareDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "a.txt"), []byte("hello, a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// needTools fails the test when a tool it drives is missing: the tests
+// that use them are not optional, and `make test` installs them.
+func needTools(t *testing.T, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is needed for this test and was not found (%v): `make test` installs it", tool, err)
+		}
+	}
+}
+
+// fileSize is the size of path, 0 before it exists.
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// bigSize is the size of bigDir's big.bin.
+const bigSize = 256 << 20
+
+// bigDir is a folder with big.bin, 256 MiB (sparse: quick to make).
+func bigDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	f, err := os.Create(filepath.Join(dir, "big.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Truncate(bigSize); err != nil {
 		t.Fatal(err)
 	}
 	return dir

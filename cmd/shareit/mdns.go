@@ -105,7 +105,8 @@ func (a *announcer) run(ctx context.Context) error {
 
 // hostLabel is this machine's name as an mDNS host label: the first label
 // of the host name, in lower case, with what a DNS label may not hold left
-// out (RFC 1123). The --tls certificate names the same (fileserver/tls.go).
+// out (RFC 1123). fileserver.HostLabel is that rule, so the --tls
+// certificate names the same host.
 func hostLabel() string {
 	name, err := os.Hostname()
 	if err != nil {

@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -26,6 +28,7 @@ import (
 // multicast, and whose other end has neither. Every packet — shareit's
 // announcements, the test's queries, the answers, the goodbyes, the HTTP
 // request — stays inside that namespace: nothing reaches a real network.
+// Network namespaces are Linux's, hence the build tag.
 
 // Addresses inside the test's namespace.
 const (

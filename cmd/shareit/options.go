@@ -19,9 +19,9 @@ type options struct {
 	logFile        string
 	version        bool
 	help           bool
-	access         accessOptions // --auth, --tls, --cert, --key, --rate (access.go)
-	reach          reachOptions  // --mdns, --max-downloads, --timeout, --receipt (reach.go)
-	upload         uploadOptions // -u, --max-upload (upload.go)
+	access         accessOptions // --auth, --tls, --cert, --key, --rate
+	reach          reachOptions  // --mdns, --max-downloads, --timeout, --receipt
+	upload         uploadOptions // -u, --max-upload
 }
 
 // usageError is a bad flag or value: exit status 2.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"shareit/fileserver"
+	"shareit/transfer/testkit"
 )
 
 // reachSize is the size of reachDir's big.bin: far more than the socket
@@ -66,7 +67,7 @@ func baseURL(port int) string { return "http://127.0.0.1:" + strconv.Itoa(port) 
 // waitLogs waits until stdout holds n request log lines in all.
 func (p *proc) waitLogs(n int) {
 	p.t.Helper()
-	eventually(p.t, strconv.Itoa(n)+" log lines", func() bool {
+	testkit.Eventually(p.t, waitFor, strconv.Itoa(n)+" log lines", func() bool {
 		got := 0
 		for _, l := range p.output() {
 			if anyLogRE.MatchString(l) {
@@ -84,7 +85,7 @@ func (p *proc) waitLogs(n int) {
 func (p *proc) waitStderr(re *regexp.Regexp) string {
 	p.t.Helper()
 	var found string
-	eventually(p.t, "stderr matching "+re.String(), func() bool {
+	testkit.Eventually(p.t, waitFor, "stderr matching "+re.String(), func() bool {
 		found = re.FindString(p.stderr.String())
 		return found != ""
 	})
@@ -111,11 +112,11 @@ func TestReachUsageErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			args := append([]string{"-b", "127.0.0.1", "-p", "0", dir}, tt.args...)
-			checkFailure(t, runOnce(t, dir, false, args...), 2, tt.wantMsg)
+			checkFailure(t, runOnce(t, dir, args...), 2, tt.wantMsg)
 		})
 	}
 	t.Run("receipt in a missing folder", func(t *testing.T) {
-		r := runOnce(t, dir, false, "-b", "127.0.0.1", "-p", "0", "--receipt", filepath.Join(dir, "nope", "r.jsonl"), dir)
+		r := runOnce(t, dir, "-b", "127.0.0.1", "-p", "0", "--receipt", filepath.Join(dir, "nope", "r.jsonl"), dir)
 		checkFailure(t, r, 1, "--receipt: ")
 	})
 }

@@ -66,7 +66,7 @@ func (r *receiptSink) follow(tracker *transfer.Tracker) <-chan struct{} {
 	go func() {
 		defer close(done)
 		w := bufio.NewWriterSize(r.f, 16<<10)
-		enc := json.NewEncoder(safeJSON{w}) // one line per value; invalid UTF-8 and controls escaped (jsonsafe.go)
+		enc := json.NewEncoder(safeJSON{w}) // one line per value; safeJSON escapes invalid UTF-8 and controls
 		enc.SetEscapeHTML(false)
 		var failed error
 		write := func(rc receipt) {

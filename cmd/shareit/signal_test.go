@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -8,30 +10,18 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"syscall"
 	"testing"
 	"time"
+
+	"shareit/transfer/testkit"
 )
 
-const bigSize = 256 << 20
-
-// bigDir is a folder with big.bin, 256 MiB (sparse: quick to make).
-func bigDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	f, err := os.Create(filepath.Join(dir, "big.bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := f.Truncate(bigSize); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
+// The signals that stop shareit, SIGTERM and SIGINT, sent while a download
+// runs. Unix only: Windows sends no signals to other processes, and a
+// refused connection there is not ECONNREFUSED.
 
 // startDownload requests big.bin on a raw connection and reads the first
 // MiB of its body, so the download is surely running.
@@ -97,7 +87,7 @@ func TestSignalLetsDownloadFinish(t *testing.T) {
 			if err := p.cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
 			}
-			eventually(t, "new connections to be refused", func() bool { return refused(port) })
+			testkit.Eventually(t, waitFor, "new connections to be refused", func() bool { return refused(port) })
 			if p.exited() {
 				t.Fatal("shareit exited with a download running")
 			}

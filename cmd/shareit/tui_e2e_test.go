@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -15,6 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"shareit/transfer/testkit"
 )
 
 // The TUI end to end: the real binary (built by TestMain) in a real
@@ -24,23 +28,15 @@ import (
 const tuiCols, tuiRows = 120, 40
 
 // tuiSession is shareit running in a detached tmux session on a tmux server
-// of its own (-L), so the test never touches the user's tmux.
+// of its own (-L), so the test never touches the user's tmux. The tests
+// that use it run on Linux only: tmux needs a pseudo-terminal, which
+// Windows does not have, and queued reads the sockets' queues from
+// /proc/net/tcp.
 type tuiSession struct {
 	t      *testing.T
 	socket string
 	status string // the file the exit status is written to
 	logged bool   // the screen was logged after a failure
-}
-
-// tuiNeed fails the test when a tool it drives is missing: the TUI's test
-// is not optional, and `make test` installs them.
-func tuiNeed(t *testing.T, tools ...string) {
-	t.Helper()
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is needed for this test and was not found (%v): `make test` installs it", tool, err)
-		}
-	}
 }
 
 // shQuote quotes s for sh.
@@ -71,7 +67,7 @@ func startSession(t *testing.T, program string, args ...string) *tuiSession {
 // test kind, with a temporary folder for its files; launch starts it.
 func newSession(t *testing.T, kind string) (*tuiSession, string) {
 	t.Helper()
-	tuiNeed(t, "tmux")
+	needTools(t, "tmux")
 	dir := t.TempDir()
 	return &tuiSession{
 		t:      t,
@@ -162,7 +158,7 @@ func (s *tuiSession) typeText(text string) {
 func (s *tuiSession) waitScreen(what string, re *regexp.Regexp) []string {
 	s.t.Helper()
 	var m []string
-	eventually(s.t, what, func() bool {
+	testkit.Eventually(s.t, waitFor, what, func() bool {
 		for _, line := range strings.Split(s.screen(), "\n") {
 			if m = re.FindStringSubmatch(line); m != nil {
 				return true
@@ -187,15 +183,6 @@ func (s *tuiSession) exitStatus() (int, bool) {
 		s.t.Fatalf("exit status file: %v", err)
 	}
 	return n, true
-}
-
-// fileSize is the size of path, 0 before it exists.
-func fileSize(path string) int64 {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return 0
-	}
-	return fi.Size()
 }
 
 // queued is how many bytes of the connections to or from port on
@@ -299,7 +286,7 @@ func waitStill(t *testing.T, what string, d *pacedDownload, port int, quiet time
 }
 
 func TestTUIEndToEnd(t *testing.T) {
-	tuiNeed(t, "tmux")
+	needTools(t, "tmux")
 	const bigName = "big.bin"
 	const size = 64 << 20
 	share := t.TempDir()
@@ -328,7 +315,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	dl := startPacedDownload(t, base+bigName)
 	t.Cleanup(s.logScreenOnFailure) // before the download is cancelled
 	s.waitScreen("the download's row", regexp.MustCompile(regexp.QuoteMeta(bigName)+`.*\b\d{1,3}%`))
-	eventually(t, "the download to start", func() bool { return dl.n.Load() > 0 })
+	testkit.Eventually(t, waitFor, "the download to start", func() bool { return dl.n.Load() > 0 })
 
 	// p pauses: bytes stop, once what was in flight has arrived.
 	s.keys("p")
@@ -348,7 +335,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	// p again resumes the same download.
 	s.keys("p")
 	s.waitScreen("the header to say serving", regexp.MustCompile(`● serving`))
-	eventually(t, "the download to grow again", func() bool { return dl.n.Load() > still })
+	testkit.Eventually(t, waitFor, "the download to grow again", func() bool { return dl.n.Load() > still })
 
 	// d serves another folder.
 	s.keys("d")
@@ -359,7 +346,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	s.waitScreen("the typed folder", regexp.MustCompile(`serve folder: `+regexp.QuoteMeta(other)))
 	s.keys("Enter")
 	s.waitScreen("the switch to be confirmed", regexp.MustCompile(`^now serving `))
-	eventually(t, "a new request for /?json to list second.txt alone", func() bool {
+	testkit.Eventually(t, waitFor, "a new request for /?json to list second.txt alone", func() bool {
 		code, body := get(t, port, "/?json")
 		var entries []struct{ Name string }
 		if code != 200 || json.Unmarshal([]byte(body), &entries) != nil {
@@ -371,7 +358,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	// q quits, after asking since the download still runs.
 	s.keys("q")
 	asked := regexp.MustCompile(`still running\. Quit anyway\? \(y/n\)`)
-	eventually(t, "shareit to ask or exit", func() bool {
+	testkit.Eventually(t, waitFor, "shareit to ask or exit", func() bool {
 		if _, ok := s.exitStatus(); ok {
 			return true
 		}
@@ -382,7 +369,7 @@ func TestTUIEndToEnd(t *testing.T) {
 		return false
 	})
 	var code int
-	eventually(t, "shareit to exit", func() bool {
+	testkit.Eventually(t, waitFor, "shareit to exit", func() bool {
 		var ok bool
 		code, ok = s.exitStatus()
 		return ok
@@ -436,7 +423,7 @@ func (s *tuiSession) checkRestored() {
 // when p is pressed (tui/testdata/panicker) and checks the crash leaves the
 // terminal as it found it.
 func TestTUIRestoresTerminalOnPanic(t *testing.T) {
-	tuiNeed(t, "tmux")
+	needTools(t, "tmux")
 	panicker := filepath.Join(t.TempDir(), "panicker")
 	build := exec.Command("go", "build", "-o", panicker, "./tui/testdata/panicker")
 	build.Dir = filepath.Join("..", "..")
@@ -447,7 +434,7 @@ func TestTUIRestoresTerminalOnPanic(t *testing.T) {
 	s.waitScreen("the TUI to draw", regexp.MustCompile(`Transfers`))
 	s.keys("p")
 	var code int
-	eventually(t, "the crashed TUI to exit", func() bool {
+	testkit.Eventually(t, waitFor, "the crashed TUI to exit", func() bool {
 		var ok bool
 		code, ok = s.exitStatus()
 		return ok

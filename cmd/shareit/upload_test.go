@@ -63,7 +63,7 @@ func TestUploadFlags(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			r := runOnce(t, dir, false, append([]string{"-b", "127.0.0.1", "-p", "0"}, tc.args...)...)
+			r := runOnce(t, dir, append([]string{"-b", "127.0.0.1", "-p", "0"}, tc.args...)...)
 			checkFailure(t, r, 2, tc.msg)
 		})
 	}

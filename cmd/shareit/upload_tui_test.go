@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -9,10 +11,10 @@ import (
 	"testing"
 )
 
-// TestTUIUploads runs shareit in tmux: u turns uploads on and off, live,
+// TestTUIUploads runs shareit in tmux (a tuiSession, so Linux only): u turns uploads on and off, live,
 // and a running upload shows as a transfer row with its progress.
 func TestTUIUploads(t *testing.T) {
-	tuiNeed(t, "tmux", "curl")
+	needTools(t, "tmux", "curl")
 	share := t.TempDir()
 	src := filepath.Join(t.TempDir(), "slow upload.bin")
 	if err := os.WriteFile(src, []byte(strings.Repeat("u", 2<<20)), 0o644); err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,7 +39,7 @@ func TestUsageErrors(t *testing.T) {
 			// Loopback and any port, in case it wrongly starts serving; a
 			// flag given again later wins.
 			args := append([]string{"-b", "127.0.0.1", "-p", "0"}, tt.args...)
-			checkFailure(t, runOnce(t, dir, false, args...), tt.wantCode, tt.wantMsg)
+			checkFailure(t, runOnce(t, dir, args...), tt.wantCode, tt.wantMsg)
 		})
 	}
 }
@@ -65,48 +64,10 @@ func checkFailure(t *testing.T, r result, wantCode int, wantMsg string) {
 	}
 }
 
-// openTempDir makes a temporary folder that an unprivileged user can reach:
-// every folder on the way must be open to that user, and t.TempDir's
-// parent is not.
-func openTempDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "shareit-perm-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// TestUnreadableFolder runs shareit as an unprivileged user (the tests run
-// as root, who may read anything) on folders it may not list.
-func TestUnreadableFolder(t *testing.T) {
-	parent := openTempDir(t)
-	for _, mode := range []os.FileMode{0o300, 0o000} {
-		t.Run(mode.String(), func(t *testing.T) {
-			dir := filepath.Join(parent, "locked"+mode.String())
-			if err := os.Mkdir(dir, 0o700); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Chmod(dir, mode); err != nil {
-				t.Fatal(err)
-			}
-			r := runOnce(t, parent, true, "-b", "127.0.0.1", "-p", "0", dir)
-			checkFailure(t, r, 1, "permission denied")
-			if !strings.HasPrefix(r.stderr, "shareit: "+dir+": ") {
-				t.Errorf("stderr: got %q, want it to name the folder", r.stderr)
-			}
-		})
-	}
-}
-
 func TestVersion(t *testing.T) {
 	for _, args := range [][]string{{"--version"}, {"--version", "-p", "1", "/nonexistent"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			r := runOnce(t, t.TempDir(), false, args...)
+			r := runOnce(t, t.TempDir(), args...)
 			if r.code != 0 || r.stdout != "shareit "+testVersion+"\n" || r.stderr != "" {
 				t.Errorf("got exit %d, stdout %q, stderr %q, want 0, %q, nothing", r.code, r.stdout, r.stderr,
 					"shareit "+testVersion+"\n")
@@ -128,7 +89,7 @@ func TestHelp(t *testing.T) {
 	})
 	for _, flag := range []string{"--help", "-h"} {
 		t.Run(flag, func(t *testing.T) {
-			r := runOnce(t, t.TempDir(), false, flag)
+			r := runOnce(t, t.TempDir(), flag)
 			if r.code != 0 || r.stderr != "" {
 				t.Errorf("got exit %d, stderr %q, want 0 and nothing", r.code, r.stderr)
 			}

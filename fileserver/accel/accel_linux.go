@@ -6,8 +6,10 @@ import (
 	"cmp"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -18,33 +20,59 @@ const Enabled = true
 
 // Listener wraps ln so that the TCP connections it accepts send files with
 // sendfile calls the Go scheduler is not told about, where they cannot
-// wait.
+// wait, and wait for their requests outside net/http (parking, and the
+// quick lane when o.Quick is set).
 //
-// Why: an ordinary system call made after the process was idle wakes the
-// runtime's monitor thread (sysmon), which then ticks every 20 µs for a
-// millisecond. A download wakes the process each time its socket has room,
-// thousands of times a second, and the ticks, and the threads they start,
-// took CPU from the clients on a 2-core machine: five 1 GiB downloads made
-// 26,000 context switches and ran at 0.90 of nginx's rate with ordinary
-// calls, 10,800 and 1.10 with raw ones (docs/PROFILE.md, "The monitor's
-// ticks"). A sendfile that may read from a disk stays an ordinary call: a
-// raw one keeps its P, and the goroutines queued on it, for as long as the
-// disk takes.
-func Listener(ln net.Listener) net.Listener { return listener{ln} }
+// Why raw calls: an ordinary system call made after the process was idle
+// wakes the runtime's monitor thread (sysmon), which then ticks every 20 µs
+// for a millisecond. A download wakes the process each time its socket has
+// room, thousands of times a second, and the ticks, and the threads they
+// start, took CPU from the clients on a 2-core machine: five 1 GiB
+// downloads made 26,000 context switches and ran at 0.90 of nginx's rate
+// with ordinary calls, 10,800 and 1.10 with raw ones (docs/PROFILE.md,
+// "The monitor's ticks"). A sendfile that may read from a disk stays an
+// ordinary call: a raw one keeps its P, and the goroutines queued on it,
+// for as long as the disk takes.
+func Listener(ln net.Listener, o Options) net.Listener { return newListener(ln, o) }
 
-type listener struct{ net.Listener }
-
-func (l listener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if tc, ok := c.(*net.TCPConn); ok {
-		return &conn{tc}, nil
+// ConnState is the http.Server's ConnState hook for the connections
+// Listener accepts (others are let be): it tells a connection when
+// net/http waits for a request on it, which is when it may park.
+func ConnState(c net.Conn, st http.ConnState) {
+	fc, ok := c.(*conn)
+	if !ok {
+		return
 	}
-	return c, err
+	fc.park.idle.Store(st == http.StateNew || st == http.StateIdle)
+	switch st {
+	case http.StateNew:
+		fc.park.fresh = true
+	case http.StateActive:
+		fc.park.fresh, fc.park.headerBy = false, time.Time{}
+	}
+}
+
+// Parked is how many connections ln, made by Listener, holds outside
+// net/http now.
+func Parked(ln net.Listener) int {
+	l, ok := ln.(*listener)
+	if !ok {
+		return 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.parked)
 }
 
 // conn is an accepted connection whose ReadFrom sends a limited file with
-// raw sendfile calls when the bytes are in the page cache.
-type conn struct{ *net.TCPConn }
+// raw sendfile calls when the bytes are in the page cache, and which
+// leaves net/http for the listener's epoll set when it has waited
+// parkAfter for a request.
+type conn struct {
+	*net.TCPConn
+	park parking
+	pre  []byte // read by the quick lane before net/http, handed back first
+}
 
 // NetConn is the TCP connection underneath, as tls.Conn names its own.
 func (c *conn) NetConn() net.Conn { return c.TCPConn }

@@ -24,13 +24,14 @@ func tcpPair(t *testing.T) (*conn, net.Conn) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
+	wl := Listener(ln, Options{})
+	defer wl.Close()
 	client, err := net.Dial("tcp", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { client.Close() })
-	server, err := Listener(ln).Accept()
+	server, err := wl.Accept()
 	if err != nil {
 		t.Fatal(err)
 	}

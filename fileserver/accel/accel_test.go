@@ -16,7 +16,7 @@ func TestListenerKeepsTCPConn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wrapped := accel.Listener(ln)
+	wrapped := accel.Listener(ln, accel.Options{})
 	defer wrapped.Close()
 	client, err := net.Dial("tcp", ln.Addr().String())
 	if err != nil {
