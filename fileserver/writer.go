@@ -38,6 +38,8 @@ type responseWriter struct {
 	bytes  int64
 	part   *transfer.Part // nil when the body is not tracked
 	chunk  int64
+	sent   float64   // bytes of the last chunks, decayed (adapt)
+	took   float64   // seconds they took, decayed alike
 	err    error     // the first write error: why a tracked body ended early
 	user   string    // the authenticated user, for the log
 	file   int64     // size of the file sent; -1 when the body is not a file (placement)
@@ -211,13 +213,20 @@ func (w *responseWriter) next() error {
 	return w.rc.SetWriteDeadline(time.Now().Add(w.s.cfg.Stall))
 }
 
-// adapt sizes the next chunk to about chunkTime at the speed just seen.
+// adapt sizes the next chunk to about chunkTime at the client's speed,
+// taken over the last few chunks (their bytes and times decay by a quarter
+// a chunk). One chunk's speed alone misleads: a chunk that fits in the
+// socket's free buffer leaves at once, and the 4 MiB chunk that speed
+// asks for next then holds a slow client's count still for seconds, which
+// is what the live view's speed and time left are read from.
 func (w *responseWriter) adapt(n int64, took time.Duration) {
-	if took <= 0 {
+	w.sent = w.sent*0.75 + float64(n)
+	w.took = w.took*0.75 + took.Seconds()
+	if w.took <= 0 {
 		w.chunk = maxChunk
 		return
 	}
-	next := int64(float64(n) * chunkTime.Seconds() / took.Seconds())
+	next := int64(w.sent * chunkTime.Seconds() / w.took)
 	w.chunk = min(max(next, minChunk), maxChunk)
 }
 
