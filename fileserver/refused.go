@@ -233,7 +233,6 @@ const (
 
 // refusals counts refused requests per client, for the summary.
 type refusals struct {
-	began   bool // bytes came: the connection is not fresh; read side only
 	mu      sync.Mutex
 	clients map[string]*refusalCount
 }
