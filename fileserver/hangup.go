@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"syscall"
 	"time"
 
 	"shareit/transfer"
@@ -29,6 +30,21 @@ type connKey struct{}
 func connOf(r *http.Request) net.Conn {
 	c, _ := r.Context().Value(connKey{}).(net.Conn)
 	return c
+}
+
+// rawSocket is the socket under c's wrappers, for a look that reads
+// nothing: ok is false when c has none, closed is true when it was closed
+// here (as at shutdown).
+func rawSocket(c net.Conn) (raw syscall.RawConn, ok, closed bool) {
+	sc, ok := socket(c).(syscall.Conn)
+	if !ok {
+		return nil, false, false
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return nil, true, true
+	}
+	return raw, true, false
 }
 
 // socket is the connection underneath c's wrappers (TLS, the framing

@@ -2,7 +2,6 @@ package fileserver
 
 import (
 	"net"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -11,13 +10,9 @@ import (
 // here, as at shutdown), without reading from it: Linux says so in
 // POLLRDHUP even while unread bytes wait.
 func hungUp(c net.Conn) bool {
-	sc, ok := socket(c).(syscall.Conn)
-	if !ok {
-		return false
-	}
-	raw, err := sc.SyscallConn()
-	if err != nil {
-		return true
+	raw, ok, closed := rawSocket(c)
+	if !ok || closed {
+		return closed
 	}
 	gone := false
 	cerr := raw.Control(func(fd uintptr) {

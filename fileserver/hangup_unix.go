@@ -4,7 +4,6 @@ package fileserver
 
 import (
 	"net"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -14,13 +13,9 @@ import (
 // have no POLLRDHUP: a peek that finds the end of the stream says it. A
 // client that sent bytes before it hung up is seen once they are read.
 func hungUp(c net.Conn) bool {
-	sc, ok := socket(c).(syscall.Conn)
-	if !ok {
-		return false
-	}
-	raw, err := sc.SyscallConn()
-	if err != nil {
-		return true
+	raw, ok, closed := rawSocket(c)
+	if !ok || closed {
+		return closed
 	}
 	gone := false
 	cerr := raw.Control(func(fd uintptr) {
