@@ -29,6 +29,13 @@ func (l *readLog) add(t time.Time, total int64) {
 	l.mu.Unlock()
 }
 
+// last is when the last read returned.
+func (l *readLog) last() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.at[len(l.at)-1]
+}
+
 // readBy is how much had been read at t.
 func (l *readLog) readBy(t time.Time) int64 {
 	l.mu.Lock()
@@ -59,6 +66,9 @@ func TestSpeedEndToEnd(t *testing.T) {
 		window  = 8 * time.Second // what the speed is compared over
 		warmup  = 10 * time.Second
 		minLeft = 10 * time.Second // see below
+		// steady is how far off its rate the client may be for a frame to
+		// be judged: the test is of a steady client.
+		steady = 0.1
 	)
 	dir := t.TempDir()
 	f, err := os.Create(filepath.Join(dir, "big.bin"))
@@ -177,7 +187,7 @@ func TestSpeedEndToEnd(t *testing.T) {
 		t.Fatalf("download: %v", err)
 	}
 
-	var judged int
+	var judged, unsteady int
 	var worstSpeed, worstETA float64
 	for _, s := range samples {
 		if s.at.Sub(begun) < warmup {
@@ -191,6 +201,14 @@ func TestSpeedEndToEnd(t *testing.T) {
 			continue
 		}
 		truth := float64(reads.readBy(s.at)-reads.readBy(s.at.Add(-window))) / window.Seconds()
+		// The test is of a client that reads steadily. On a loaded
+		// machine (the race detector, other packages' tests on the same
+		// two cores) the client itself may fall behind for seconds; a
+		// frame judges the display only while the client held its rate.
+		if math.Abs(truth-rate)/rate > steady {
+			unsteady++
+			continue
+		}
 		e := math.Abs(s.speed-truth) / truth
 		worstSpeed = max(worstSpeed, e)
 		if e > 0.2 {
@@ -198,6 +216,10 @@ func TestSpeedEndToEnd(t *testing.T) {
 		}
 		left := ended.Sub(s.at)
 		if left < minLeft {
+			continue
+		}
+		if rest := float64(size-reads.readBy(s.at)) / reads.last().Sub(s.at).Seconds(); math.Abs(rest-rate)/rate > steady {
+			unsteady++ // the client did not hold its rate to the end
 			continue
 		}
 		e = math.Abs(s.eta.Seconds()-left.Seconds()) / left.Seconds()
@@ -208,8 +230,9 @@ func TestSpeedEndToEnd(t *testing.T) {
 		judged++
 	}
 	if judged < 20 {
-		t.Fatalf("only %d frames from %v on with %v or more left: too few to judge", judged, warmup, minLeft)
+		t.Fatalf("only %d frames from %v on with %v or more left while the client held its rate (%d frames it did not): too few to judge",
+			judged, warmup, minLeft, unsteady)
 	}
-	t.Logf("%d frames judged over %v: worst speed error %.1f%%, worst ETA error %.1f%%",
-		judged, ended.Sub(begun).Round(time.Second), worstSpeed*100, worstETA*100)
+	t.Logf("%d frames judged over %v (%d left out: the client off its rate by over %.0f%%): worst speed error %.1f%%, worst ETA error %.1f%%",
+		judged, ended.Sub(begun).Round(time.Second), unsteady, steady*100, worstSpeed*100, worstETA*100)
 }
