@@ -528,15 +528,25 @@ func lineDiff(got, want string) string {
 // TestDifferential sends every case of the corpus to shareit's own
 // listener and to a bare net/http server over the same handler, each on a
 // fresh connection, and runs of them pipelined on one, and fails on any
-// answer that differs.
+// answer that differs. It runs twice: with the files fresh, so read from
+// disk, and with the small-file cache taking them at once, so that on
+// Linux the quick lane answers the plain requests for small files.
 func TestDifferential(t *testing.T) {
+	for _, cached := range []bool{false, true} {
+		t.Run(map[bool]string{false: "from disk", true: "from the cache"}[cached], func(t *testing.T) {
+			differential(t, cached)
+		})
+	}
+}
+
+func differential(t *testing.T, cached bool) {
 	rng := rand.New(rand.NewChaCha8(diffSeed))
 	dir, files, names := diffTree(t, rng)
 	cases := diffCorpus(rng, files, names)
 	const runs = 40
 	cases = append(cases, pipelined(rng, cases, runs, 6)...)
 
-	shareit, reference := diffServers(t, dir)
+	shareit, reference := diffServers(t, dir, cached)
 	t.Logf("%d cases, %d of them pipelined runs of 6; accelerators compiled in: %v", len(cases), runs, accel.Enabled)
 	var (
 		wg     sync.WaitGroup
@@ -576,14 +586,18 @@ func TestDifferential(t *testing.T) {
 
 // diffServers serves dir with one Server, through its own listener and
 // through a bare http.Server, until the test ends, and returns the two
-// addresses.
-func diffServers(t *testing.T, dir string) (shareit, reference string) {
+// addresses. cached: the small-file cache takes files however recently
+// they changed.
+func diffServers(t *testing.T, dir string, cached bool) (shareit, reference string) {
 	t.Helper()
 	tracker := transfer.New()
 	t.Cleanup(tracker.Close)
 	s, err := New(Config{Root: dir, Bind: "127.0.0.1", Version: "test", Grace: time.Second}, tracker)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if cached {
+		s.files.settle = 0
 	}
 	if _, err := s.Listen(); err != nil {
 		t.Fatal(err)
