@@ -18,6 +18,7 @@ import (
 
 	"shareit/fileserver"
 	"shareit/transfer"
+	"shareit/transfer/testkit"
 )
 
 // archiveTree is a folder to archive, with what every rule decides about:
@@ -490,9 +491,9 @@ func TestArchiveSizeChanged(t *testing.T) {
 		sending bool // a.bin is being sent; else b.txt is yet to come
 		change  func(t *testing.T, root string)
 	}{
-		{"file being sent grows", true, func(t *testing.T, root string) { appendFile(t, filepath.Join(root, "a.bin"), "more") }},
+		{"file being sent grows", true, func(t *testing.T, root string) { testkit.AppendFile(t, filepath.Join(root, "a.bin"), "more") }},
 		{"file being sent shrinks", true, func(t *testing.T, root string) { must(t, os.Truncate(filepath.Join(root, "a.bin"), big/2)) }},
-		{"later file grows", false, func(t *testing.T, root string) { appendFile(t, filepath.Join(root, "b.txt"), "more") }},
+		{"later file grows", false, func(t *testing.T, root string) { testkit.AppendFile(t, filepath.Join(root, "b.txt"), "more") }},
 		{"later file shrinks", false, func(t *testing.T, root string) { must(t, os.Truncate(filepath.Join(root, "b.txt"), 1)) }},
 		{"later file removed", false, func(t *testing.T, root string) { must(t, os.Remove(filepath.Join(root, "b.txt"))) }},
 	}

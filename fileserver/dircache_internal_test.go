@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"shareit/transfer"
+	"shareit/transfer/testkit"
 )
 
 // These tests run the listing cache behind each kind of watcher on any OS:
@@ -92,21 +93,8 @@ func settledFolder(t *testing.T) (root, dir string) {
 	return root, dir
 }
 
-func grow(t *testing.T, path, s string) {
-	t.Helper()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
-	must(t, err)
-	_, err = f.WriteString(s)
-	must(t, err)
-	must(t, f.Close())
-}
-
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
+// must fails the test at once on an error.
+var must = testkit.Must
 
 // TestDirCacheWatched (a): a listing kept under a watch shows a file that
 // grew. The OS's own watcher on Linux reports it before the very next
@@ -148,7 +136,7 @@ func TestDirCacheWatched(t *testing.T) {
 			if ok, watched := cachedState(s, "d"); !ok || !watched {
 				t.Fatalf("after a listing: cached %v, watched %v; want both", ok, watched)
 			}
-			grow(t, filepath.Join(dir, "a.txt"), "bc")
+			testkit.AppendFile(t, filepath.Join(dir, "a.txt"), "bc")
 			if tc.atOnce {
 				if got := sizes(t, s, "/d/")["a.txt"]; got != 3 {
 					t.Fatalf("the next listing: a.txt got size %d, want 3", got)
@@ -191,7 +179,7 @@ func TestDirCacheUnwatched(t *testing.T) {
 				change func()
 				check  func(map[string]int64) bool
 			}{
-				{"grow", func() { grow(t, filepath.Join(dir, "a.txt"), "bc") },
+				{"grow", func() { testkit.AppendFile(t, filepath.Join(dir, "a.txt"), "bc") },
 					func(m map[string]int64) bool { return m["a.txt"] == 3 }},
 				{"add", func() { must(t, os.WriteFile(filepath.Join(dir, "new.txt"), []byte("new"), 0o644)) },
 					func(m map[string]int64) bool { return m["new.txt"] == 3 }},
@@ -243,7 +231,7 @@ func TestDirCacheLostEvents(t *testing.T) {
 			t.Fatalf("%s: cached %v, watched %v; want both", rel, ok, watched)
 		}
 	}
-	grow(t, filepath.Join(dir, "a.txt"), "bc") // its event is lost
+	testkit.AppendFile(t, filepath.Join(dir, "a.txt"), "bc") // its event is lost
 	if got := sizes(t, s, "/d/")["a.txt"]; got != 1 {
 		t.Fatalf("before the loss is reported: got size %d, want the cached 1 (the fake reports nothing)", got)
 	}

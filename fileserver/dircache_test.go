@@ -39,7 +39,7 @@ func TestListingNeverStale(t *testing.T) {
 			func(m map[string]listedEntry) bool { _, ok := m["new.txt"]; return ok }},
 		{"remove", func() { must(t, os.Remove(filepath.Join(dir, "new.txt"))) },
 			func(m map[string]listedEntry) bool { _, ok := m["new.txt"]; return !ok }},
-		{"grow", func() { appendFile(t, filepath.Join(dir, "a.txt"), "more") },
+		{"grow", func() { testkit.AppendFile(t, filepath.Join(dir, "a.txt"), "more") },
 			func(m map[string]listedEntry) bool { return m["a.txt"].Size == 5 }},
 		{"touch", func() { must(t, os.Chtimes(filepath.Join(dir, "a.txt"), later, later)) },
 			func(m map[string]listedEntry) bool { return m["a.txt"].Modified.Equal(later) }},
@@ -51,7 +51,7 @@ func TestListingNeverStale(t *testing.T) {
 			list(t, base+"/d/") // cached with the old time
 			must(t, os.WriteFile(filepath.Join(dir, "sub", "f"), nil, 0o644))
 		}, func(m map[string]listedEntry) bool { return !m["sub"].Modified.Equal(before) }},
-		{"link target grows", func() { appendFile(t, filepath.Join(root, "elsewhere", "target.txt"), "tt") },
+		{"link target grows", func() { testkit.AppendFile(t, filepath.Join(root, "elsewhere", "target.txt"), "tt") },
 			func(m map[string]listedEntry) bool { return m["link.txt"].Size == 3 }},
 		{"link points out", func() {
 			must(t, os.Remove(filepath.Join(dir, "link.txt")))
@@ -105,18 +105,5 @@ func list(t *testing.T, url string) map[string]listedEntry {
 	return m
 }
 
-func appendFile(t *testing.T, path, s string) {
-	t.Helper()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
-	must(t, err)
-	_, err = f.WriteString(s)
-	must(t, err)
-	must(t, f.Close())
-}
-
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
+// must fails the test at once on an error.
+var must = testkit.Must

@@ -59,13 +59,13 @@ func (n *netState) init(s *Server) {
 }
 
 // noticeWriter turns the http.Server's own error log into tracker notices,
-// so nothing writes to the terminal behind the TUI's back. A failed TLS
-// handshake is a refused request, logged as one.
+// so nothing writes to the terminal behind the TUI's back. An HTTP/2
+// connection that does not open as one is a refused request, logged as one.
 type noticeWriter struct{ s *Server }
 
 func (w noticeWriter) Write(p []byte) (int, error) {
 	text := strings.TrimRight(string(p), "\n")
-	if l, ok := handshakeFailure(text); ok {
+	if l, ok := prefaceRefused(text); ok {
 		w.s.refused(l)
 	} else {
 		w.s.tracker.Notice(text)
@@ -73,27 +73,16 @@ func (w noticeWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// handshakeFailure reads net/http's "http: TLS handshake error from ADDR:
-// why", and its HTTP/2 server's "error reading preface from client ADDR:
-// why", as a refused request's log line. A client that spoke plain HTTP to
-// the HTTPS port was answered 400; any other got nothing.
-func handshakeFailure(text string) (transfer.LogLine, bool) {
-	what := "TLS handshake failed: "
-	rest, ok := strings.CutPrefix(text, "http: TLS handshake error from ")
-	if !ok {
-		what = "HTTP/2 connection preface refused: "
-		rest, ok = strings.CutPrefix(text, "http2: server: error reading preface from client ")
-	}
+// prefaceRefused reads the HTTP/2 server's "error reading preface from
+// client ADDR: why" as a refused request's log line. (Failed TLS
+// handshakes are logged by tlsListener, which does them.)
+func prefaceRefused(text string) (transfer.LogLine, bool) {
+	rest, ok := strings.CutPrefix(text, "http2: server: error reading preface from client ")
 	if !ok {
 		return transfer.LogLine{}, false
 	}
 	addr, why, _ := strings.Cut(rest, ": ")
-	l := transfer.LogLine{Time: time.Now(), Client: clientIP(addr), Method: "-", URI: "-", Proto: "-", File: -1,
-		Note: what + why}
-	if why == "client sent an HTTP request to an HTTPS server" {
-		l.Status = http.StatusBadRequest
-	}
-	return l, true
+	return connRefused(addr, 0, "HTTP/2 connection preface refused: "+why), true
 }
 
 // Listen binds the configured address. When the port is busy it takes the

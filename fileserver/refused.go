@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"shareit/fileserver/accel"
@@ -38,9 +39,11 @@ type watchedConn struct {
 	s     *Server
 	start time.Time // when the current request's first bytes came
 
-	began   bool // bytes came: the connection is not fresh; read side only
+	began bool // bytes came: the connection is not fresh; read side only
+	// handled: a handler has the current request. Read looks at it without
+	// the lock, so a request body's reads take none; it changes under mu.
+	handled atomic.Bool
 	mu      sync.Mutex
-	handled bool // a handler has the current request
 	logged  bool // the current request's refusal or cut is logged
 	n       int  // bytes of the current request in seen
 	seen    [seenMax]byte
@@ -54,9 +57,9 @@ func (c *watchedConn) Read(p []byte) (int, error) {
 			return 0, c.refuseTLS()
 		}
 	}
-	if n > 0 {
+	if n > 0 && !c.handled.Load() {
 		c.mu.Lock()
-		if !c.handled && c.n < seenMax {
+		if !c.handled.Load() && c.n < seenMax {
 			if c.n == 0 {
 				c.start = time.Now()
 			}
@@ -72,7 +75,7 @@ func (c *watchedConn) Read(p []byte) (int, error) {
 func (c *watchedConn) Write(p []byte) (int, error) {
 	if bytes.HasPrefix(p, []byte("HTTP/1.")) {
 		c.mu.Lock()
-		if !c.handled && !c.logged {
+		if !c.handled.Load() && !c.logged {
 			c.logged = true
 			c.s.refused(c.refusal(p))
 		}
@@ -85,7 +88,7 @@ func (c *watchedConn) Write(p []byte) (int, error) {
 // answered it.
 func (c *watchedConn) Close() error {
 	c.mu.Lock()
-	if !c.handled && !c.logged && c.n > 0 {
+	if !c.handled.Load() && !c.logged && c.n > 0 {
 		c.logged = true
 		l := c.refusal(nil)
 		l.Note = "connection closed before the request was complete"
@@ -106,12 +109,8 @@ func (c *watchedConn) refuseTLS() error {
 	const msg = "This server speaks plain HTTP: use http://, not https://.\n"
 	c.mu.Lock()
 	c.logged = true
-	l := c.refusal(nil)
 	c.mu.Unlock()
-	l.Method, l.URI, l.Proto = "-", "-", "-"
-	l.Status = http.StatusBadRequest
-	l.Note = "TLS handshake sent to the plain-HTTP port"
-	c.s.refused(l)
+	c.s.refused(connRefused(c.RemoteAddr().String(), http.StatusBadRequest, "TLS handshake sent to the plain-HTTP port"))
 	io.WriteString(c.Conn, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: "+
 		strconv.Itoa(len(msg))+"\r\n\r\n"+msg)
 	return io.EOF
@@ -120,14 +119,15 @@ func (c *watchedConn) refuseTLS() error {
 // handling is called when a handler takes the connection's request.
 func (c *watchedConn) handling() {
 	c.mu.Lock()
-	c.handled = true
+	c.handled.Store(true)
 	c.mu.Unlock()
 }
 
 // idle is called when the connection waits for its next request.
 func (c *watchedConn) idle() {
 	c.mu.Lock()
-	c.handled, c.logged, c.n = false, false, 0
+	c.handled.Store(false)
+	c.logged, c.n = false, 0
 	c.mu.Unlock()
 }
 
@@ -165,6 +165,13 @@ func (c *watchedConn) refusal(status []byte) transfer.LogLine {
 	}
 	l.Note = reason
 	return l
+}
+
+// connRefused is the log line of a connection refused before any request
+// could be read from it (a handshake, a preface); status 0: none sent.
+func connRefused(addr string, status int, note string) transfer.LogLine {
+	return transfer.LogLine{Time: time.Now(), Client: clientIP(addr), Method: "-", URI: "-", Proto: "-",
+		Status: status, File: -1, Note: note}
 }
 
 // splitRequestLine splits a request line as a log line shows it; what does
@@ -231,6 +238,11 @@ const (
 	refusedWindow = 10 * time.Second
 )
 
+// refusedClients is how many clients' counts are kept before those whose
+// window has passed are forgotten, so that a scan from many addresses
+// leaves no growing map behind.
+const refusedClients = 256
+
 // refusals counts refused requests per client, for the summary.
 type refusals struct {
 	mu      sync.Mutex
@@ -258,6 +270,9 @@ func (s *Server) refused(l transfer.LogLine) {
 	now := time.Now()
 	rc := r.clients[l.Client]
 	if rc == nil || now.Sub(rc.since) > refusedWindow && rc.more == 0 {
+		if rc == nil && len(r.clients) >= refusedClients {
+			r.forget(now)
+		}
 		rc = &refusalCount{since: now}
 		r.clients[l.Client] = rc
 	}
@@ -271,6 +286,16 @@ func (s *Server) refused(l transfer.LogLine) {
 		rc.timer = time.AfterFunc(refusedWindow-now.Sub(rc.since), func() { s.summariseRefused(l.Client) })
 	}
 	rc.more++
+}
+
+// forget drops the counts whose window has passed with nothing to
+// summarise (a count that has, waits for its timer). r.mu is held.
+func (r *refusals) forget(now time.Time) {
+	for client, rc := range r.clients {
+		if rc.more == 0 && now.Sub(rc.since) > refusedWindow {
+			delete(r.clients, client)
+		}
+	}
 }
 
 // summariseRefused logs how many refused requests of client were not

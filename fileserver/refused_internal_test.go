@@ -3,6 +3,7 @@ package fileserver
 import (
 	"io"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -39,5 +40,33 @@ func TestCutRequestLogged(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("no line for the cut request")
+	}
+}
+
+// TestRefusedClientsForgotten: counts of clients whose window has passed
+// are dropped once many clients were refused, so a scan from many
+// addresses leaves no growing map; a client still being counted stays.
+func TestRefusedClientsForgotten(t *testing.T) {
+	tracker := transfer.New()
+	defer tracker.Close()
+	s, err := New(Config{Root: t.TempDir()}, tracker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range refusedClients {
+		s.refused(transfer.LogLine{Client: "10.0.0." + strconv.Itoa(i)})
+	}
+	r := &s.refusals
+	r.mu.Lock()
+	for _, rc := range r.clients {
+		rc.since = rc.since.Add(-2 * refusedWindow) // their windows have passed
+	}
+	r.clients["10.0.0.1"].since = time.Now() // this one's has not
+	r.mu.Unlock()
+	s.refused(transfer.LogLine{Client: "192.0.2.1"})
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.clients) != 2 || r.clients["10.0.0.1"] == nil || r.clients["192.0.2.1"] == nil {
+		t.Errorf("after a new client: %d counts kept, want 2 (the new one and the one still counting)", len(r.clients))
 	}
 }

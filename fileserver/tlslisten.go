@@ -9,9 +9,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"time"
-
-	"shareit/transfer"
 )
 
 // HTTPS connections reach net/http with their handshake done. net/http
@@ -97,8 +94,7 @@ func (l *tlsListener) handshake(raw net.Conn) {
 // failedHandshake logs a handshake that failed, and answers a client that
 // spoke plain HTTP as net/http would.
 func (l *tlsListener) failedHandshake(raw net.Conn, err error) {
-	line := transfer.LogLine{Time: time.Now(), Client: clientIP(raw.RemoteAddr().String()),
-		Method: "-", URI: "-", Proto: "-", File: -1, Note: "TLS handshake failed: " + err.Error()}
+	line := connRefused(raw.RemoteAddr().String(), 0, "TLS handshake failed: "+err.Error())
 	var re tls.RecordHeaderError
 	if errors.As(err, &re) && re.Conn != nil && looksLikeHTTP(re.RecordHeader[:]) {
 		io.WriteString(re.Conn, "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n")

@@ -29,26 +29,11 @@ func TestServerNeverWaitsForSubscriber(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr := transfer.New()
-	defer tr.Close()
+	t.Cleanup(tr.Close)   // after runServer's stop: cleanups run last first
 	sub := tr.Subscribe() // not read until every download is done
 	defer sub.Close()
 
-	srv, err := fileserver.New(fileserver.Config{Root: dir, Bind: "127.0.0.1", Port: 0}, tr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	ran := make(chan error, 1)
-	go func() { ran <- srv.Run(ctx) }()
-	defer func() {
-		stop()
-		if err := <-ran; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	}()
+	srv := runServer(t, dir, tr)
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: downloads}}
 	defer client.CloseIdleConnections()
@@ -105,4 +90,27 @@ func TestServerNeverWaitsForSubscriber(t *testing.T) {
 			t.Errorf("events of kind %d: got %d, want %d", kind, counts[kind], want)
 		}
 	}
+}
+
+// runServer runs a fileserver for dir on 127.0.0.1, reporting to tr, until
+// the test ends.
+func runServer(t *testing.T, dir string, tr *transfer.Tracker) *fileserver.Server {
+	t.Helper()
+	srv, err := fileserver.New(fileserver.Config{Root: dir, Bind: "127.0.0.1", Port: 0}, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- srv.Run(ctx) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-ran; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+	return srv
 }

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"shareit/fileserver"
 	"shareit/transfer"
 )
 
@@ -81,25 +80,10 @@ func TestSpeedEndToEnd(t *testing.T) {
 	f.Close()
 
 	tr := transfer.New()
-	defer tr.Close()
+	t.Cleanup(tr.Close) // after runServer's stop: cleanups run last first
 	sub := tr.Subscribe(transfer.EventProgress, transfer.EventFinished, transfer.EventFailed, transfer.EventCancelled)
 	defer sub.Close()
-	srv, err := fileserver.New(fileserver.Config{Root: dir, Bind: "127.0.0.1", Port: 0}, tr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	ran := make(chan error, 1)
-	go func() { ran <- srv.Run(ctx) }()
-	defer func() {
-		stop()
-		if err := <-ran; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	}()
+	srv := runServer(t, dir, tr)
 
 	// The kernel's own, autotuned buffers, as curl and browsers have them:
 	// loopback lets the server run megabytes ahead of the client, and the

@@ -8,6 +8,7 @@ package testkit
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -73,4 +74,22 @@ func OpensslFingerprint(t testing.TB, pem []byte) string {
 		t.Fatalf("openssl x509 printed %q, want \"sha256 Fingerprint=…\"", out)
 	}
 	return fp
+}
+
+// Must fails the test at once when err is not nil.
+func Must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// AppendFile appends s to the file at path, which must exist.
+func AppendFile(t testing.TB, path, s string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	Must(t, err)
+	_, err = f.WriteString(s)
+	Must(t, err)
+	Must(t, f.Close())
 }
