@@ -131,42 +131,6 @@ func urlNameStatus(name string, hidden bool, goos string) int {
 	return 0
 }
 
-// caseFolding is how a file system compares names.
-type caseFolding int
-
-const (
-	exactNames      caseFolding = iota // Linux, BSD: bytes are names
-	foldCase                           // Windows (NTFS): "A.txt" is "a.txt"
-	foldCaseAndForm                    // macOS (APFS, HFS+): also "é" precomposed or not
-)
-
-// hostFolding is how the default file system of the OS goos compares names.
-// Case-sensitive volumes exist on macOS and Windows, but are rare.
-func hostFolding(goos string) caseFolding {
-	switch goos {
-	case "windows":
-		return foldCase
-	case "darwin", "ios":
-		return foldCaseAndForm
-	}
-	return exactNames
-}
-
-// namesClash reports whether a and b name the same file on a file system
-// that compares names as f does: an upload named b then lands on a.
-func namesClash(a, b string, f caseFolding) bool {
-	if a == b {
-		return true
-	}
-	if f == exactNames {
-		return false
-	}
-	if f == foldCaseAndForm && utf8.ValidString(a) && utf8.ValidString(b) {
-		a, b = norm.NFD.String(a), norm.NFD.String(b)
-	}
-	return strings.EqualFold(a, b)
-}
-
 // otherForm is name in the other Unicode normalization form: NFD if it is
 // not already, else NFC; false when both are the same (ASCII, most names)
 // or name is not valid UTF-8.

@@ -158,38 +158,6 @@ func TestCleanNames(t *testing.T) {
 	}
 }
 
-func TestNamesClash(t *testing.T) {
-	const (
-		nfc = "caf\u00e9.txt"  // é as one code point, as keyboards send it
-		nfd = "cafe\u0301.txt" // e and a combining accent, as HFS+ stores it
-	)
-	tests := []struct {
-		a, b                   string
-		exact, folds, foldsNFD bool
-	}{
-		{"a.txt", "a.txt", true, true, true},
-		{"a.txt", "A.TXT", false, true, true},
-		{"a.txt", "b.txt", false, false, false},
-		{nfc, nfd, false, false, true},
-		{nfc, "CAF\u00c9.TXT", false, true, true},
-		{nfd, "CAF\u00c9.TXT", false, false, true},
-		{"straße", "STRASSE", false, false, false}, // simple folding only, as the file systems do
-		{"\xff.bin", "\xff.BIN", false, true, true},
-	}
-	for _, tc := range tests {
-		for f, want := range map[caseFolding]bool{exactNames: tc.exact, foldCase: tc.folds, foldCaseAndForm: tc.foldsNFD} {
-			if got := namesClash(tc.a, tc.b, f); got != want {
-				t.Errorf("namesClash(%q, %q, %d): got %v, want %v", tc.a, tc.b, f, got, want)
-			}
-		}
-	}
-	for goos, want := range map[string]caseFolding{"linux": exactNames, "freebsd": exactNames, "windows": foldCase, "darwin": foldCaseAndForm} {
-		if got := hostFolding(goos); got != want {
-			t.Errorf("hostFolding(%s): got %d, want %d", goos, got, want)
-		}
-	}
-}
-
 func TestOtherForm(t *testing.T) {
 	tests := []struct {
 		name, want string
