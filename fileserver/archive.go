@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"shareit/transfer"
@@ -53,7 +54,8 @@ func archiveFormat(r *http.Request) *archiveKind {
 
 // archiveEntry is one member of a folder archive.
 type archiveEntry struct {
-	rel string // path under the root, to open
+	from *folder // the folder, or item of a share, it is in
+	rel  string  // path under from, to open
 	zipFile
 }
 
@@ -70,10 +72,18 @@ func (s *Server) serveArchive(w *responseWriter, r *http.Request, root *folder, 
 	top := filepath.Base(root.dir)
 	if rel != "." {
 		top = path.Base(rel)
+	} else if root.name != "" {
+		top = root.name
 	} else if top == "/" || top == "." {
 		top = "shared"
 	}
-	entries, err := s.archiveEntries(root, rel, top)
+	var entries []archiveEntry
+	var err error
+	if root.items != nil {
+		entries, err = s.shareEntries(root, top)
+	} else {
+		entries, err = s.archiveEntries(root, rel, top)
+	}
 	if err != nil {
 		s.error(w, r, statusOf(err))
 		return
@@ -110,9 +120,9 @@ func (s *Server) serveArchive(w *responseWriter, r *http.Request, root *folder, 
 	bw := bufio.NewWriterSize(w, archiveBuffer)
 	if kind == zipArchive {
 		zw.w = bw
-		err = s.writeZip(zw, root, entries)
+		err = s.writeZip(zw, entries)
 	} else {
-		err = s.writeTarGz(bw, root, entries)
+		err = s.writeTarGz(bw, entries)
 	}
 	if err == nil {
 		err = bw.Flush()
@@ -125,16 +135,16 @@ func (s *Server) serveArchive(w *responseWriter, r *http.Request, root *folder, 
 	}
 }
 
-func (s *Server) writeZip(zw *zipWriter, root *folder, entries []archiveEntry) error {
+func (s *Server) writeZip(zw *zipWriter, entries []archiveEntry) error {
 	for i := range entries {
-		if err := s.archiveFile(root, &entries[i], zw.add); err != nil {
+		if err := s.archiveFile(&entries[i], zw.add); err != nil {
 			return err
 		}
 	}
 	return zw.close()
 }
 
-func (s *Server) writeTarGz(w io.Writer, root *folder, entries []archiveEntry) error {
+func (s *Server) writeTarGz(w io.Writer, entries []archiveEntry) error {
 	// BestSpeed: on a LAN the compressor, not the network, is the limit.
 	gz, _ := gzip.NewWriterLevel(w, gzip.BestSpeed)
 	tw := tar.NewWriter(gz)
@@ -144,7 +154,7 @@ func (s *Server) writeTarGz(w io.Writer, root *folder, entries []archiveEntry) e
 		if e.dir {
 			hdr.Typeflag = tar.TypeDir
 		}
-		err := s.archiveFile(root, e, func(r io.Reader) error {
+		err := s.archiveFile(e, func(r io.Reader) error {
 			if err := tw.WriteHeader(hdr); err != nil {
 				return err
 			}
@@ -170,11 +180,11 @@ func (s *Server) writeTarGz(w io.Writer, root *folder, entries []archiveEntry) e
 // archiveFile opens the file of e again, through the same rules as
 // everything served, checks it is still the size the plan holds, and
 // hands exactly that many bytes to add (nil for a folder).
-func (s *Server) archiveFile(root *folder, e *archiveEntry, add func(io.Reader) error) error {
+func (s *Server) archiveFile(e *archiveEntry, add func(io.Reader) error) error {
 	if e.dir {
 		return add(nil)
 	}
-	f, err := s.open(root, e.rel)
+	f, err := s.open(e.from, e.rel)
 	if err != nil {
 		return errSizeChanged // gone, or now out of bounds
 	}
@@ -208,7 +218,7 @@ func (s *Server) archiveEntries(root *folder, rel, top string) ([]archiveEntry, 
 	if !fi.IsDir() {
 		return nil, errNotDir
 	}
-	out := []archiveEntry{{rel: rel, zipFile: zipFile{name: top + "/", mtime: fi.ModTime(), perm: fi.Mode().Perm(), dir: true}}}
+	out := []archiveEntry{{from: root, rel: rel, zipFile: zipFile{name: top + "/", mtime: fi.ModTime(), perm: fi.Mode().Perm(), dir: true}}}
 	var walk func(d *os.File, rel, name string, up []os.FileInfo) error
 	walk = func(d *os.File, rel, name string, up []os.FileInfo) error {
 		entries, err := s.readFolder(root, rel, d)
@@ -231,17 +241,38 @@ func (s *Server) archiveEntries(root *folder, rel, top string) ([]archiveEntry, 
 					sub.Close()
 					continue
 				}
-				out = append(out, archiveEntry{rel: childRel, zipFile: zipFile{name: childName + "/", mtime: e.ModTime, perm: e.perm, dir: true}})
+				out = append(out, archiveEntry{from: root, rel: childRel, zipFile: zipFile{name: childName + "/", mtime: e.ModTime, perm: e.perm, dir: true}})
 				walk(sub, childRel, childName+"/", append(up, id)) // an unreadable folder is left empty
 				sub.Close()
 			case e.regular:
-				out = append(out, archiveEntry{rel: childRel, zipFile: zipFile{name: childName, size: e.Size, mtime: e.ModTime, perm: e.perm}})
+				out = append(out, archiveEntry{from: root, rel: childRel, zipFile: zipFile{name: childName, size: e.Size, mtime: e.ModTime, perm: e.perm}})
 			}
 		}
 		return nil
 	}
 	if err := walk(d, rel, top+"/", []os.FileInfo{fi}); err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// shareEntries lists every item of a share of several, each under its
+// name in the folder top.
+func (s *Server) shareEntries(share *folder, top string) ([]archiveEntry, error) {
+	out := []archiveEntry{{zipFile: zipFile{name: top + "/", mtime: time.Now(), perm: 0o755, dir: true}}}
+	for _, it := range share.items {
+		name := top + "/" + it.name
+		if it.file == "" {
+			sub, err := s.archiveEntries(it, ".", name)
+			if err == nil {
+				out = append(out, sub...)
+			}
+			continue
+		}
+		fi, err := s.statFile(it, it.file)
+		if err == nil && fi.Mode().IsRegular() {
+			out = append(out, archiveEntry{from: it, rel: it.file, zipFile: zipFile{name: name, size: fi.Size(), mtime: fi.ModTime(), perm: fi.Mode().Perm()}})
+		}
 	}
 	return out, nil
 }

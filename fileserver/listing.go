@@ -279,7 +279,7 @@ func (s *Server) readDir(root *folder, rel string, d *os.File, h dirHandle, unwa
 	if err != nil {
 		return nil, nil, err
 	}
-	base := "/"
+	base := root.url()
 	if rel != "." {
 		for part := range strings.SplitSeq(rel, "/") {
 			base += pathEscape(part) + "/"

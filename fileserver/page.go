@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"html/template"
 	"net/http"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -67,7 +68,7 @@ type view struct {
 // viewOf reads ?sort=name|size|modified&order=asc|desc. Names sort A to Z
 // first; sizes and times biggest and newest first.
 func (s *Server) viewOf(r *http.Request) view {
-	v := view{uploads: s.Uploads()}
+	v := view{uploads: s.Uploads() && s.root.Load().uploadable()}
 	if r.URL.RawQuery == "" {
 		return v
 	}
@@ -108,7 +109,11 @@ type pageInfo struct {
 // renderListing renders view v of the folder rel of root, whose entries
 // are in the listing's default order (folders first, then by name).
 func (s *Server) renderListing(root *folder, rel string, entries []entry, v view) ([]byte, error) {
-	l := s.newListing(rel, sortEntries(entries, v))
+	crumbs := rel
+	if root.name != "" { // an item of several: the top lists it
+		crumbs = path.Join(root.name, rel)
+	}
+	l := s.newListing(crumbs, sortEntries(entries, v))
 	l.page = pageInfo{view: v, maxUpload: s.cfg.MaxUpload}
 	l.Crumbs[0].Name = rootName(root)
 	b := buffer{b: make([]byte, 0, 8<<10+len(entries)*200)}
@@ -119,6 +124,9 @@ func (s *Server) renderListing(root *folder, rel string, entries []entry, v view
 
 // rootName names the served folder in pages and archives: its own name.
 func rootName(root *folder) string {
+	if root.name != "" || root.items != nil {
+		return "shared"
+	}
 	name := filepath.Base(root.dir)
 	if name == "/" || name == "." {
 		return "shared"

@@ -41,7 +41,11 @@ func (s *Server) quick(dst []byte, r *accel.Request, line *transfer.LogLine) ([]
 	if status != 0 {
 		return dst, false
 	}
-	fi, err := s.statFile(s.root.Load(), rel)
+	root, rel, status := s.root.Load().locate(rel)
+	if status != 0 || rel == "." && root.virtual() {
+		return dst, false
+	}
+	fi, err := s.statFile(root, rel)
 	if err != nil {
 		return dst, false
 	}

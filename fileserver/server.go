@@ -38,7 +38,11 @@ const (
 
 // Config is how a Server serves.
 type Config struct {
-	Root           string // the folder to serve
+	Root string // the folder to serve
+	// Paths, when set, are what to serve instead of Root: one file, or
+	// several files and folders side by side.
+	Paths          []string
+	UploadTo       string // the folder uploads land in; "" = the folder posted to
 	Bind           string // address to listen on; "" means every interface
 	Port           int    // 0 means any free port
 	Hidden         bool   // list and serve dotfiles
@@ -76,10 +80,18 @@ type Server struct {
 	refusals refusals   // requests refused before a handler, per client
 }
 
-// folder is the served folder, opened.
+// folder is the served folder, opened; or one item of a share of several,
+// or the share itself (its items).
 type folder struct {
-	dir  string // absolute path
-	root *os.Root
+	dir  string   // absolute path (for a file: of its folder)
+	root *os.Root // nil for the top of several items
+	file string   // a file shared alone or as an item: its name in dir, the only one reachable
+	name string   // its name at the top of a share of several; "" otherwise
+	// items are the paths of a share of several, in order, names unique.
+	items []*folder
+	// uploadTo is where uploads land; nil means the folder posted to,
+	// which only a folder alone has.
+	uploadTo *folder
 }
 
 // New checks and opens cfg.Root. It does not listen yet.
@@ -92,9 +104,15 @@ func New(cfg Config, tracker *transfer.Tracker) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, tracker: tracker, dirs: newDirCache(), files: newFileCache()}
 	s.web.uploads.Store(cfg.Upload)
-	if err := s.SetRoot(cfg.Root); err != nil {
+	paths := cfg.Paths
+	if len(paths) == 0 {
+		paths = []string{cfg.Root}
+	}
+	top, err := openShare(paths, cfg.UploadTo, cfg.Hidden)
+	if err != nil {
 		return nil, err
 	}
+	s.root.Store(top)
 	if err := s.initAccess(); err != nil {
 		return nil, err
 	}
@@ -102,8 +120,19 @@ func New(cfg Config, tracker *transfer.Tracker) (*Server, error) {
 	return s, nil
 }
 
-// Root is the folder being served.
-func (s *Server) Root() string { return s.root.Load().dir }
+// Root is the folder being served; for a file alone, the file; for
+// several paths, their folders' common description.
+func (s *Server) Root() string {
+	top := s.root.Load()
+	if top.items == nil {
+		return top.path()
+	}
+	paths := make([]string, len(top.items))
+	for i, it := range top.items {
+		paths[i] = it.path()
+	}
+	return strings.Join(paths, ", ")
+}
 
 // SetRoot switches the served folder. On error the old one is still served.
 // Transfers already running finish from the old folder: they hold its files.
@@ -112,6 +141,7 @@ func (s *Server) SetRoot(dir string) error {
 	if err != nil {
 		return err
 	}
+	f.uploadTo = s.root.Load().uploadTo
 	if old := s.root.Swap(f); old != nil {
 		// The old os.Root is not closed here: requests that loaded it just
 		// before the swap would fail with 500. Its finalizer closes it
@@ -189,7 +219,15 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.error(w, r, status)
 		return
 	}
-	root := s.root.Load()
+	root, rel, status := s.root.Load().locate(rel)
+	if status != 0 {
+		s.error(w, r, status)
+		return
+	}
+	if rel == "." && root.virtual() {
+		s.serveTop(w, r, root)
+		return
+	}
 	if s.serveCached(w, r, root, rel) {
 		return
 	}

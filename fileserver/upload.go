@@ -89,7 +89,11 @@ func (s *Server) serveUpload(w *responseWriter, r *http.Request) {
 	case r.Method == http.MethodPost && strings.Contains(r.Header.Get("Accept"), "text/html"):
 		// The page's form without its script: back to the folder, which
 		// now lists the new files (Post/Redirect/Get).
-		http.Redirect(w, r, files[0].url[:strings.LastIndexByte(files[0].url, '/')+1], http.StatusSeeOther)
+		back := files[0].url[:strings.LastIndexByte(files[0].url, '/')+1]
+		if back == "" { // landed in a folder that is not shared: back to the page
+			back = r.URL.EscapedPath()
+		}
+		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	case wantsJSON(r):
 		b := []byte{'['}
@@ -146,18 +150,15 @@ func (s *Server) upload(r *http.Request, body *uploadBody) ([]saved, error) {
 	if limit := s.cfg.MaxUpload; limit > 0 && r.ContentLength > limit {
 		return nil, errTooLarge
 	}
-	root := s.root.Load()
+	root, rel, base, err := s.uploadPlace(rel)
+	if err != nil {
+		return nil, err
+	}
 	dir, err := s.uploadRoot(root, rel)
 	if err != nil {
 		return nil, err
 	}
 	defer dir.Close()
-	base := "/"
-	if rel != "." {
-		for part := range strings.SplitSeq(rel, "/") {
-			base += pathEscape(part) + "/"
-		}
-	}
 	begin := func(name string) {
 		body.begin(s.tracker, transfer.Info{
 			Kind:      transfer.Upload,

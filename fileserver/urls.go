@@ -16,8 +16,19 @@ type URL struct {
 // URLs lists the URLs the server answers on: one per LAN address when bound
 // to every interface (IPv4, which is what phones and browsers are given),
 // the bound address otherwise, and the loopback URL last when it is reachable;
-// first, the HOST.local name when the share is announced with mDNS.
+// first, the HOST.local name when the share is announced with mDNS. When
+// one file is shared alone, they point straight at it.
 func (s *Server) URLs() []URL {
+	urls := s.listenURLs()
+	if top := s.root.Load(); top.items == nil && top.file != "" {
+		for i := range urls {
+			urls[i].URL += pathEscape(top.file)
+		}
+	}
+	return urls
+}
+
+func (s *Server) listenURLs() []URL {
 	addr, err := netip.ParseAddrPort(s.Addr())
 	if err != nil {
 		return nil

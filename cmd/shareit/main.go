@@ -64,7 +64,8 @@ func run(args []string) error {
 	tracker := transfer.New()
 	defer tracker.Close()
 	srv, err := fileserver.New(fileserver.Config{
-		Root:           o.dir,
+		Paths:          o.shared(),
+		UploadTo:       o.upload.to,
 		Bind:           o.bind,
 		Port:           o.port,
 		Hidden:         o.hidden,

@@ -224,7 +224,8 @@ func (p *proc) port() int {
 
 func urlPort(t *testing.T, u string) int {
 	t.Helper()
-	_, port, err := net.SplitHostPort(strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(u, "http://"), "https://"), "/"))
+	hostPort, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(u, "http://"), "https://"), "/")
+	_, port, err := net.SplitHostPort(hostPort)
 	if err != nil {
 		t.Fatalf("URL %q: %v", u, err)
 	}

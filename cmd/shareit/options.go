@@ -10,7 +10,8 @@ import (
 
 // options is the parsed command line.
 type options struct {
-	dir            string
+	dir            string   // the folder or file shared: DIR or -d DIR
+	paths          []string // several paths shared side by side, or nil
 	port           int
 	bind           string
 	headless       bool
@@ -39,6 +40,7 @@ who downloads what. Like python -m http.server, but fast, resumable and safe.
 
 Usage:
   shareit [flags] [DIR]     serve DIR (default: the current folder)
+  shareit [flags] FILE      share one file: a page with a download button and a QR code
 
 Flags:
 `
@@ -47,6 +49,8 @@ const usageTail = `
 Examples:
   shareit                         share the current folder on port 8000
   shareit ~/Downloads             share a folder
+  shareit --max-downloads 1 talk.mkv
+                                  send one file once, then stop
   shareit -p 9000 -b 127.0.0.1 .  only this machine, port 9000
   shareit --headless --log access.log ~/iso
                                   no TUI; log requests to the terminal and a file
@@ -100,14 +104,17 @@ func parseArgs(args []string) (*options, error) {
 		return o, nil
 	}
 	switch rest := fs.Args(); {
-	case len(rest) > 1:
-		return nil, usagef("too many arguments: %q; give one folder", rest)
-	case len(rest) == 1 && o.dir != "" && rest[0] != o.dir:
+	case o.dir != "" && len(rest) > 0 && (len(rest) > 1 || rest[0] != o.dir):
 		return nil, usagef("give the folder once, as DIR or with -d")
+	case len(rest) > 1:
+		o.paths = rest
 	case len(rest) == 1:
 		o.dir = rest[0]
 	case o.dir == "":
 		o.dir = "."
+	}
+	if err := o.checkUploadTo(); err != nil {
+		return nil, err
 	}
 	if o.port < 0 || o.port > 65535 {
 		return nil, usagef("invalid port %d: want 0 to 65535", o.port)
@@ -125,6 +132,14 @@ func parseArgs(args []string) (*options, error) {
 		return nil, err
 	}
 	return o, nil
+}
+
+// shared is what the command line shares: one path, or several.
+func (o *options) shared() []string {
+	if o.paths != nil {
+		return o.paths
+	}
+	return []string{o.dir}
 }
 
 func printUsage(w io.Writer) {

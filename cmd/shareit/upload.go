@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strconv"
 
 	"github.com/spf13/pflag"
@@ -11,11 +12,13 @@ import (
 // uploadOptions are the flags for uploads: off unless asked for.
 type uploadOptions struct {
 	on  bool
-	max int64 // bytes; 0 = no limit
+	max int64  // bytes; 0 = no limit
+	to  string // --upload-to: the folder uploads land in
 }
 
 func addUploadFlags(fs *pflag.FlagSet, u *uploadOptions) {
 	fs.BoolVarP(&u.on, "upload", "u", false, "accept uploads: the page's form with drag and drop, curl -F file=@x, curl -T x (u toggles them in the TUI)")
+	fs.StringVar(&u.to, "upload-to", "", "the folder uploads land in (needed with -u when one file or several paths are shared)")
 	fs.Var(sizeFlag{&u.max}, "max-upload", "the largest upload accepted, e.g. 100MB or 2GiB (default: no limit)")
 }
 
@@ -40,3 +43,22 @@ func (f sizeFlag) Set(s string) error {
 }
 
 func (sizeFlag) Type() string { return "SIZE" }
+
+// checkUploadTo: uploads land in the folder they are posted to when one
+// folder is shared; with one file or several paths there is no such
+// folder, and --upload-to names it.
+func (o *options) checkUploadTo() error {
+	if o.upload.to != "" && !o.upload.on {
+		return usagef("--upload-to says where uploads land; turn them on with -u")
+	}
+	if !o.upload.on || o.upload.to != "" {
+		return nil
+	}
+	if len(o.shared()) > 1 {
+		return usagef("with several paths shared, -u needs --upload-to DIR: the folder uploads land in")
+	}
+	if fi, err := os.Stat(o.dir); err == nil && !fi.IsDir() {
+		return usagef("with one file shared, -u needs --upload-to DIR: the folder uploads land in")
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -27,11 +28,15 @@ func TestUsageErrors(t *testing.T) {
 		{"port missing", []string{"-p"}, 2, "flag needs an argument"},
 		{"bind not an IP", []string{"-b", "not-an-ip"}, 2, `invalid --bind address "not-an-ip"`},
 		{"bind host name", []string{"--bind", "example.com"}, 2, "invalid --bind address"},
-		{"two folders", []string{dir, dir + "/.."}, 2, "too many arguments"},
+		{"two paths, one missing", []string{dir, filepath.Join(dir, "nope")}, 1, filepath.Join(dir, "nope") + ": no such folder"},
+		{"two paths, -u without --upload-to", []string{"-u", dir, file}, 2, "-u needs --upload-to DIR"},
+		{"DIR and other paths with -d", []string{"-d", dir, dir, file}, 2, "give the folder once"},
 		{"DIR and -d differ", []string{"-d", dir, filepath.Dir(dir)}, 2, "give the folder once"},
 		{"no such folder", []string{filepath.Join(dir, "nope")}, 1, filepath.Join(dir, "nope") + ": no such folder"},
 		{"no such folder, -d", []string{"-d", filepath.Join(dir, "nope")}, 1, "no such folder"},
-		{"a file", []string{file}, 1, file + ": not a folder"},
+		{"a file, -u without --upload-to", []string{"-u", file}, 2, "-u needs --upload-to DIR"},
+		{"--upload-to without -u", []string{"--upload-to", dir, dir}, 2, "turn them on with -u"},
+		{"--upload-to a file", []string{"-u", "--upload-to", file, dir}, 1, "--upload-to " + file + ": not a folder"},
 		{"log in a missing folder", []string{"--log", filepath.Join(dir, "nope", "x.log"), dir}, 1, "--log: "},
 	}
 	for _, tt := range tests {
@@ -126,7 +131,7 @@ func TestParseArgs(t *testing.T) {
 			if err != nil {
 				t.Fatalf("got error %v, want none", err)
 			}
-			if *got != tt.want {
+			if !reflect.DeepEqual(*got, tt.want) {
 				t.Errorf("got %+v, want %+v", *got, tt.want)
 			}
 		})

@@ -1,0 +1,43 @@
+package fileserver_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"shareit/fileserver"
+)
+
+// TestBrowserOneFile: the page of a file shared alone, in Chromium: its
+// name, size and a QR code show, and the button downloads the file under
+// its own name.
+func TestBrowserOneFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "talk #1.mkv")
+	writePattern(t, file, 300<<10+5)
+	writeTree(t, dir, map[string]string{"other.txt": "other\n"})
+	_, _, base := startServer(t, fileserver.Config{Paths: []string{file}})
+	ctx := tab(t, newBrowser(t))
+	run(t, ctx, chromedp.Navigate(base+"/"))
+	if got := eval[string](t, ctx, `document.querySelector("h1").textContent`); got != "talk #1.mkv" {
+		t.Errorf("heading: got %q, want the file's name", got)
+	}
+	if got := eval[string](t, ctx, `document.querySelector(".meta").textContent`); !strings.HasPrefix(got, "300 KiB · ") {
+		t.Errorf("size and type: got %q, want 300 KiB and a type", got)
+	}
+	if got := eval[float64](t, ctx, `document.querySelector(".qr svg").getBoundingClientRect().width`); got < 100 {
+		t.Errorf("QR code: %v pixels wide, want one a phone can scan", got)
+	}
+	if got := eval[string](t, ctx, `document.querySelector(".qr a").href`); got != base+"/talk%20%231.mkv" {
+		t.Errorf("QR link: got %q, want %q", got, base+"/talk%20%231.mkv")
+	}
+	name, body := download(t, ctx, "#get")
+	want, _ := os.ReadFile(file)
+	if name != "talk #1.mkv" || !bytes.Equal(body, want) {
+		t.Errorf("download: got %q and %d bytes, want %q and the file's %d", name, len(body), "talk #1.mkv", len(want))
+	}
+}
