@@ -238,6 +238,10 @@ type Item struct {
 	Dir  bool
 }
 
+// Uploadable reports whether uploads have a folder to land in: a folder
+// shared alone, or --upload-to.
+func (s *Server) Uploadable() bool { return s.root.Load().uploadable() }
+
 // uploadable reports whether uploads have a folder to land in.
 func (top *folder) uploadable() bool { return top.uploadTo != nil || !top.virtual() }
 

@@ -41,3 +41,26 @@ func TestBrowserOneFile(t *testing.T) {
 		t.Errorf("download: got %q and %d bytes, want %q and the file's %d", name, len(body), "talk #1.mkv", len(want))
 	}
 }
+
+// TestBrowserSeveral: the list of several shared paths, in Chromium: both
+// folders named photos show, told apart; a click enters the second, whose
+// breadcrumbs lead back to the list.
+func TestBrowserSeveral(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"one/photos/a.jpg": "a", "two/photos/b.jpg": "b", "notes.txt": "n"})
+	_, _, base := startServer(t, fileserver.Config{Paths: []string{filepath.Join(root, "one/photos"), filepath.Join(root, "two/photos"), filepath.Join(root, "notes.txt")}})
+	ctx := tab(t, newBrowser(t))
+	run(t, ctx, chromedp.Navigate(base+"/"))
+	names := `[...document.querySelectorAll("td.n a")].map(a => a.textContent).join("|")`
+	if got := eval[string](t, ctx, names); got != "photos/|photos (2)/|notes.txt" {
+		t.Errorf("the list: got %q, want photos/|photos (2)/|notes.txt", got)
+	}
+	clickAndLoad(t, ctx, `a[href="./photos%20%282%29/"]`)
+	if got := eval[string](t, ctx, names); got != "../|b.jpg" && got != "b.jpg" {
+		t.Errorf("photos (2): got %q, want b.jpg", got)
+	}
+	clickAndLoad(t, ctx, "h1 a")
+	if got := eval[string](t, ctx, `location.pathname + " " + document.querySelectorAll("td.n a").length`); got != "/ 3" {
+		t.Errorf("back by the first crumb: got %q, want the list of 3 at /", got)
+	}
+}

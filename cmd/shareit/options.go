@@ -41,6 +41,7 @@ who downloads what. Like python -m http.server, but fast, resumable and safe.
 Usage:
   shareit [flags] [DIR]     serve DIR (default: the current folder)
   shareit [flags] FILE      share one file: a page with a download button and a QR code
+  shareit [flags] PATH...   share files and folders side by side, each under its name
 
 Flags:
 `
@@ -55,6 +56,10 @@ Examples:
   shareit --headless --log access.log ~/iso
                                   no TUI; log requests to the terminal and a file
   shareit | tee log.txt           headless is automatic when stdout is not a terminal
+  shareit ~/a/photos ~/b/photos notes.pdf
+                                  three items at /: photos, photos (2), notes.pdf
+  shareit -u --upload-to ~/inbox ~/slides handout.pdf
+                                  share two paths; uploads land in ~/inbox
   shareit -u --max-upload 2GiB    accept uploads of up to 2 GiB, from the page
                                   or with curl -F file=@x URL/ or curl -T x URL/
   SHAREIT_AUTH=ana:s3cret shareit ask for a password (or --auth ana:s3cret, which

@@ -27,6 +27,9 @@ func (c controller) Paused() bool          { return c.tracker.Paused() }
 func (c controller) Cancel(id uint64) bool { return c.tracker.Cancel(id) }
 func (c controller) Uploads() bool         { return c.Server.Uploads() }
 func (c controller) SetUploads(on bool) error {
+	if on && !c.Server.Uploadable() {
+		return errors.New("uploads need one folder to land in: start shareit with --upload-to DIR")
+	}
 	c.Server.SetUploads(on)
 	return nil
 }
