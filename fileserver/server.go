@@ -43,6 +43,7 @@ type Config struct {
 	// several files and folders side by side.
 	Paths          []string
 	UploadTo       string // the folder uploads land in; "" = the folder posted to
+	Text           string // a text to share instead of any path
 	Bind           string // address to listen on; "" means every interface
 	Port           int    // 0 means any free port
 	Hidden         bool   // list and serve dotfiles
@@ -86,6 +87,7 @@ type folder struct {
 	dir  string   // absolute path (for a file: of its folder)
 	root *os.Root // nil for the top of several items
 	file string   // a file shared alone or as an item: its name in dir, the only one reachable
+	text string   // a text shared alone
 	name string   // its name at the top of a share of several; "" otherwise
 	// items are the paths of a share of several, in order, names unique.
 	items []*folder
@@ -112,6 +114,9 @@ func New(cfg Config, tracker *transfer.Tracker) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Text != "" {
+		top = &folder{text: cfg.Text, uploadTo: top.uploadTo}
+	}
 	s.root.Store(top)
 	if err := s.initAccess(); err != nil {
 		return nil, err
@@ -124,6 +129,9 @@ func New(cfg Config, tracker *transfer.Tracker) (*Server, error) {
 // several paths, their folders' common description.
 func (s *Server) Root() string {
 	top := s.root.Load()
+	if top.text != "" {
+		return "a text of " + string(appendSize(nil, int64(len(top.text))))
+	}
 	if top.items == nil {
 		return top.path()
 	}
@@ -206,6 +214,10 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if r.Method == http.MethodPost && r.URL.RawQuery == "text" && s.Uploads() {
+			s.receiveText(w, r)
+			return
+		}
 		if (r.Method == http.MethodPost || r.Method == http.MethodPut) && s.Uploads() {
 			s.serveUpload(w, r)
 			return

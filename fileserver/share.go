@@ -185,7 +185,7 @@ func (f *folder) url() string {
 
 // virtual reports whether f is not a folder on disk at its top: the list
 // of several items, or the page of one file.
-func (f *folder) virtual() bool { return f.items != nil || f.file != "" }
+func (f *folder) virtual() bool { return f.items != nil || f.file != "" || f.text != "" }
 
 // locate finds what the clean path rel of the share top names: an item
 // and a path in it. rel is "." for the top of a folder, and for the top of
@@ -195,6 +195,8 @@ func (top *folder) locate(rel string) (*folder, string, int) {
 	switch {
 	case rel == "." || !top.virtual():
 		return top, rel, 0
+	case top.text != "":
+		return nil, "", http.StatusNotFound
 	case top.items == nil: // one file alone
 		if rel == top.file {
 			return top, rel, 0
@@ -220,6 +222,9 @@ func (top *folder) locate(rel string) (*folder, string, int) {
 // the items of several.
 func (s *Server) Paths() []Item {
 	top := s.root.Load()
+	if top.text != "" {
+		return nil
+	}
 	if top.items == nil {
 		return []Item{{Path: top.path(), URL: top.url(), Dir: top.file == ""}}
 	}
@@ -238,9 +243,12 @@ type Item struct {
 	Dir  bool
 }
 
-// Uploadable reports whether uploads have a folder to land in: a folder
-// shared alone, or --upload-to.
-func (s *Server) Uploadable() bool { return s.root.Load().uploadable() }
+// Uploadable reports whether uploads have somewhere to land: a folder
+// shared alone, --upload-to, or the TUI for the texts sent to a text.
+func (s *Server) Uploadable() bool {
+	top := s.root.Load()
+	return top.uploadable() || top.text != "" // texts need no folder
+}
 
 // uploadable reports whether uploads have a folder to land in.
 func (top *folder) uploadable() bool { return top.uploadTo != nil || !top.virtual() }

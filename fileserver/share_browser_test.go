@@ -6,10 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"shareit/fileserver"
+	"shareit/transfer"
 )
 
 // TestBrowserOneFile: the page of a file shared alone, in Chromium: its
@@ -62,5 +64,33 @@ func TestBrowserSeveral(t *testing.T) {
 	clickAndLoad(t, ctx, "h1 a")
 	if got := eval[string](t, ctx, `location.pathname + " " + document.querySelectorAll("td.n a").length`); got != "/ 3" {
 		t.Errorf("back by the first crumb: got %q, want the list of 3 at /", got)
+	}
+}
+
+// TestBrowserText: the page of a shared text, in Chromium: the text shows
+// as text (markup in it is not run), the copy button copies, and the
+// "send text" box delivers a text to the terminal's side.
+func TestBrowserText(t *testing.T) {
+	const text = "<img src=x onerror=alert(1)> password: hunter2"
+	_, tracker, base := startServer(t, fileserver.Config{Text: text, Upload: true})
+	sub := tracker.Subscribe(transfer.EventMessage)
+	t.Cleanup(sub.Close)
+	ctx := tab(t, newBrowser(t))
+	run(t, ctx, chromedp.Navigate(base+"/"))
+	if got := eval[string](t, ctx, `document.querySelector("pre").textContent`); got != text {
+		t.Errorf("the text: got %q, want %q", got, text)
+	}
+	if got := eval[int](t, ctx, `document.querySelectorAll("img").length`); got != 0 {
+		t.Errorf("the text's markup made %d elements", got)
+	}
+	run(t, ctx, chromedp.Click(chromedp.CSS(".copy")), chromedp.Poll[chromedp.Void](`document.querySelector(".copy").textContent === "Copied"`))
+	run(t, ctx, chromedp.SendKeys(chromedp.CSS("#msg"), "from the phone"))
+	clickAndLoad(t, ctx, ".send button")
+	ev := waitEvent(t, sub, 10*time.Second, func(ev transfer.Event) bool { return ev.Kind == transfer.EventMessage })
+	if ev.Message.Text != "from the phone" || ev.Message.Client != "127.0.0.1" {
+		t.Errorf("message: got %+v", ev.Message)
+	}
+	if got := eval[string](t, ctx, `location.pathname`); got != "/" {
+		t.Errorf("after sending: at %q, want back at /", got)
 	}
 }

@@ -31,7 +31,11 @@ type singlePage struct {
 // items (as a listing, JSON, or an archive of all of them), or the page
 // of a file shared alone.
 func (s *Server) serveTop(w *responseWriter, r *http.Request, top *folder) {
-	if top.file != "" {
+	switch {
+	case top.text != "":
+		s.serveText(w, r, top.text)
+		return
+	case top.file != "":
 		s.serveFilePage(w, r, top)
 		return
 	}
@@ -164,10 +168,17 @@ func qrSVG(text string) template.HTML {
 	var b strings.Builder
 	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="QR code of the link" viewBox="0 0 ` + n + " " + n + `" shape-rendering="crispEdges"><rect width="` + n + `" height="` + n + `" fill="#fff"/><path fill="#000" d="`)
 	for y, row := range bits {
-		for x, dark := range row {
-			if dark {
-				b.WriteString("M" + strconv.Itoa(x) + " " + strconv.Itoa(y) + "h1v1h-1z")
+		for x := 0; x < len(row); x++ {
+			if !row[x] {
+				continue
 			}
+			run := 1 // dark modules side by side: one rectangle
+			for x+run < len(row) && row[x+run] {
+				run++
+			}
+			n := strconv.Itoa(run)
+			b.WriteString("M" + strconv.Itoa(x) + " " + strconv.Itoa(y) + "h" + n + "v1h-" + n + "z")
+			x += run
 		}
 	}
 	b.WriteString(`"/></svg>`)
@@ -184,6 +195,3 @@ var singleCSP = sync.OnceValue(func() string {
 	return "default-src 'none'; style-src" + cspHashes(b.b, "style") + "; script-src" + cspHashes(b.b, "script") +
 		"; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 })
-
-// maxText is the largest text shared or sent: a snippet, not a file.
-const maxText = 64 << 10

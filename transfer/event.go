@@ -141,6 +141,7 @@ const (
 	EventProgress                   // Progress holds the newest state
 	EventLog                        // Log holds one request's log line
 	EventNotice                     // Text holds a message from the server
+	EventMessage                    // Message holds a text a client sent
 )
 
 // Event is what subscribers receive. Lifecycle events (started, finished,
@@ -152,4 +153,13 @@ type Event struct {
 	Log      *LogLine  // for EventLog
 	Text     string    // for EventNotice
 	Time     time.Time // when the notice was given, for EventNotice
+	Message  *Message  // for EventMessage
+}
+
+// Message is a text a client sent to the person at the terminal. Text is
+// as sent: it may hold any byte (see Printable).
+type Message struct {
+	Time   time.Time
+	Client string // the client's IP address
+	Text   string
 }

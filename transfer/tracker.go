@@ -322,6 +322,14 @@ func (t *Tracker) Notice(text string) {
 	t.mu.Unlock()
 }
 
+// Message publishes a text a client sent. Like a notice it is never
+// dropped.
+func (t *Tracker) Message(client, text string) {
+	t.mu.Lock()
+	t.publish(Event{Kind: EventMessage, Message: &Message{Time: t.now(), Client: client, Text: text}})
+	t.mu.Unlock()
+}
+
 // publish queues ev for every subscriber. t.mu must be held, which keeps
 // every subscriber's queue in the order things happened.
 func (t *Tracker) publish(ev Event) {

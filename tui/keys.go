@@ -12,6 +12,7 @@ type keyMap struct {
 	Listen    key.Binding
 	Cancel    key.Binding
 	History   key.Binding // the ended transfers in place of the running ones
+	Messages  key.Binding // the texts clients sent, in place of the running transfers
 	Copy      key.Binding
 	Uploads   key.Binding
 	RateUp    key.Binding // raise the per-client cap (Model.changeRate)
@@ -54,6 +55,7 @@ func DefaultKeyMap() keyMap {
 		Listen:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop")),
 		Cancel:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel")),
 		History:     key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
+		Messages:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "messages")),
 		Copy:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
 		Uploads:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "uploads on")),
 		RateUp:      key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "raise rate cap")),
@@ -100,7 +102,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.NextPanel, k.PrevPanel, k.Cancel, k.History, k.Copy},
+		{k.NextPanel, k.PrevPanel, k.Cancel, k.History, k.Messages, k.Copy},
 		{k.Pause, k.Listen, k.Folder, k.Uploads, k.RateUp, k.RateDown},
 		{k.Filter, k.ClearFilter, k.Help, k.Quit},
 		{k.Complete, k.Apply, k.Dismiss},
@@ -118,6 +120,8 @@ type keyState struct {
 	canCancel   bool // a running transfer is selected
 	canCopy     bool // there is a URL to copy
 	history     bool // the history shows in place of the running transfers
+	messages    bool // the messages show in place of the running transfers
+	hasMessages bool // a client sent a text
 	filtered    bool // the log is filtered
 	showAllHelp bool
 }
@@ -126,7 +130,7 @@ type keyState struct {
 func (k keyMap) forState(s keyState) keyMap {
 	main := s.mode == modeMain
 	for _, b := range []*key.Binding{
-		&k.Pause, &k.Folder, &k.Listen, &k.Cancel, &k.History, &k.Copy, &k.Uploads, &k.RateUp, &k.RateDown,
+		&k.Pause, &k.Folder, &k.Listen, &k.Cancel, &k.History, &k.Messages, &k.Copy, &k.Uploads, &k.RateUp, &k.RateDown,
 		&k.NextPanel, &k.PrevPanel, &k.Up, &k.Down, &k.PageUp, &k.PageDown,
 		&k.Top, &k.Bottom, &k.Help, &k.Quit, &k.Filter,
 	} {
@@ -152,6 +156,13 @@ func (k keyMap) forState(s keyState) keyMap {
 		k.Uploads.SetHelp("u", "uploads off")
 	} else {
 		k.Uploads.SetHelp("u", "uploads on")
+	}
+	// Only once a text came: until then there is nothing to show.
+	k.Messages.SetEnabled(main && (s.messages || s.hasMessages))
+	if s.messages {
+		k.Messages.SetHelp("m", "running")
+	} else {
+		k.Messages.SetHelp("m", "messages")
 	}
 	if s.history {
 		k.History.SetHelp("h", "running")

@@ -78,6 +78,9 @@ func (m *Model) layout() {
 	if m.showHistory {
 		tWant = 1 + max(1, len(m.history.rows))
 	}
+	if m.showMessages {
+		tWant = 1 + max(1, len(m.messages.rows))
+	}
 	cWant := 1 + max(1, len(m.clients.rows))
 	if !l.wide(m, w, tWant, cWant) {
 		l.narrow(m, w, tWant, cWant)
@@ -85,6 +88,7 @@ func (m *Model) layout() {
 
 	m.transfers.SetSize(l.mainW, l.transfersH)
 	m.history.SetSize(l.mainW, l.transfersH)
+	m.messages.SetSize(l.mainW, l.transfersH)
 	m.clients.SetSize(l.mainW, l.clientsH)
 	m.log.SetSize(l.logW, l.logH)
 	m.lay = l

@@ -107,7 +107,8 @@ type Model struct {
 	header    header
 	urls      urlsView
 	transfers transfersView
-	history   historyView // shown in the transfers' place (showHistory)
+	history   historyView  // shown in the transfers' place (showHistory)
+	messages  messagesView // shown in the transfers' place (showMessages)
 	clients   clientsView
 	log       logView
 	input     rootInput
@@ -115,7 +116,10 @@ type Model struct {
 	mode        mode
 	focus       panel
 	showHistory bool // `h`: the ended transfers in place of the running ones
-	lay         layout
+	// showMessages is `m`: the texts clients sent in place of the
+	// running transfers.
+	showMessages bool
+	lay          layout
 
 	// The server's state, as last read from the controller.
 	root      string
@@ -164,6 +168,7 @@ func New(ctrl Controller, events <-chan transfer.Event, opts Options) Model {
 		urls:      newURLsView(&st, keys),
 		transfers: newTransfersView(&st, keys),
 		history:   newHistoryView(&st, keys),
+		messages:  newMessagesView(&st, keys),
 		clients:   newClientsView(&st, keys),
 		log:       newLogView(&st, keys),
 		input:     newRootInput(&st),
@@ -251,6 +256,11 @@ func (m *Model) handleEvent(ev transfer.Event) {
 	case transfer.EventLog:
 		if ev.Log != nil {
 			m.log.addRequest(ev.Log)
+		}
+	case transfer.EventMessage:
+		if ev.Message != nil {
+			m.messages.add(*ev.Message)
+			m.setStatus("a text from " + transfer.Printable(ev.Message.Client) + " · m shows it")
 		}
 	case transfer.EventNotice:
 		at := ev.Time
@@ -404,8 +414,17 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.cancelSelected()
 	case key.Matches(msg, k.History):
 		m.showHistory = !m.showHistory
+		m.showMessages = false
+		m.focus = panelTransfers
+	case key.Matches(msg, k.Messages):
+		m.showMessages = !m.showMessages
+		m.showHistory = false
 		m.focus = panelTransfers
 	case key.Matches(msg, k.Copy):
+		if text, ok := m.messageToCopy(); ok {
+			m.setStatus("copied the text from " + transfer.Printable(text.Client) + " to the clipboard")
+			return m, tea.SetClipboard(text.Text)
+		}
 		if u, ok := m.urls.selected(); ok {
 			m.setStatus("copied " + transfer.Printable(u.URL) + " to the clipboard")
 			return m, tea.SetClipboard(u.URL)
@@ -435,7 +454,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		case panelURLs:
 			m.urls, cmd = m.urls.Update(msg)
 		case panelTransfers:
-			if m.showHistory {
+			if m.showMessages {
+				m.messages, cmd = m.messages.Update(msg)
+			} else if m.showHistory {
 				m.history, cmd = m.history.Update(msg)
 			} else {
 				m.transfers, cmd = m.transfers.Update(msg)
@@ -536,6 +557,7 @@ func (m *Model) sync() {
 	m.transfers.paused = m.paused
 	m.transfers.endedCount = m.history.count
 	m.history.focused = m.focus == panelTransfers
+	m.messages.focused = m.focus == panelTransfers
 	m.clients.paused = m.paused
 	m.urls.focused = m.focus == panelURLs
 	m.transfers.focused = m.focus == panelTransfers
@@ -548,15 +570,27 @@ func (m *Model) sync() {
 func (m Model) keyState() keyState {
 	r, ok := m.transfers.selected()
 	_, hasURL := m.urls.selected()
+	_, hasText := m.messageToCopy()
 	return keyState{
 		mode:        m.mode,
 		paused:      m.paused,
 		listening:   m.listening,
 		uploads:     m.uploads,
-		canCancel:   m.focus == panelTransfers && !m.showHistory && ok && r.State == transfer.Active,
+		canCancel:   m.focus == panelTransfers && !m.showHistory && !m.showMessages && ok && r.State == transfer.Active,
 		history:     m.showHistory,
-		canCopy:     hasURL,
+		messages:    m.showMessages,
+		hasMessages: len(m.messages.rows) > 0,
+		canCopy:     hasURL || hasText,
 		filtered:    m.filter != "",
 		showAllHelp: m.help.ShowAll,
 	}
+}
+
+// messageToCopy is the text `c` copies: the selected one while the
+// messages panel shows and has the focus.
+func (m Model) messageToCopy() (transfer.Message, bool) {
+	if !m.showMessages || m.focus != panelTransfers {
+		return transfer.Message{}, false
+	}
+	return m.messages.selected()
 }

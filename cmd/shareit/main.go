@@ -60,12 +60,18 @@ func run(args []string) error {
 		return nil
 	}
 	headless := o.headless || !term.IsTerminal(int(os.Stdout.Fd()))
+	if o.stdinText {
+		if o.text, err = readText(os.Stdin); err != nil {
+			return err
+		}
+	}
 
 	tracker := transfer.New()
 	defer tracker.Close()
 	srv, err := fileserver.New(fileserver.Config{
 		Paths:          o.shared(),
 		UploadTo:       o.upload.to,
+		Text:           o.text,
 		Bind:           o.bind,
 		Port:           o.port,
 		Hidden:         o.hidden,

@@ -12,6 +12,8 @@ import (
 type options struct {
 	dir            string   // the folder or file shared: DIR or -d DIR
 	paths          []string // several paths shared side by side, or nil
+	text           string   // --text, or standard input's once read (stdinText)
+	stdinText      bool     // the path "-": share the text on standard input
 	port           int
 	bind           string
 	headless       bool
@@ -42,6 +44,9 @@ Usage:
   shareit [flags] [DIR]     serve DIR (default: the current folder)
   shareit [flags] FILE      share one file: a page with a download button and a QR code
   shareit [flags] PATH...   share files and folders side by side, each under its name
+  shareit [flags] --text TEXT
+                            share a snippet of text: a page with a copy button
+  ... | shareit [flags] -   share the text on standard input
 
 Flags:
 `
@@ -60,6 +65,9 @@ Examples:
                                   three items at /: photos, photos (2), notes.pdf
   shareit -u --upload-to ~/inbox ~/slides handout.pdf
                                   share two paths; uploads land in ~/inbox
+  shareit -u --text 'wifi: hunter2'
+                                  a text for the phone; with -u, texts sent back show
+                                  in the live view (m) and curl -d text=hi URL/?text sends one
   shareit -u --max-upload 2GiB    accept uploads of up to 2 GiB, from the page
                                   or with curl -F file=@x URL/ or curl -T x URL/
   SHAREIT_AUTH=ana:s3cret shareit ask for a password (or --auth ana:s3cret, which
@@ -87,6 +95,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.StringVarP(&o.bind, "bind", "b", "", "address to listen on (default: all interfaces; 127.0.0.1 = this machine only)")
 	fs.StringVarP(&o.dir, "directory", "d", "", "folder to serve (same as DIR)")
 	fs.BoolVar(&o.headless, "headless", false, "no TUI: print the URLs, then one log line per request")
+	fs.StringVar(&o.text, "text", "", "share a snippet of text, `TEXT`, instead of a path: a page with a copy button, the text itself for curl (- reads it from standard input)")
 	fs.BoolVar(&o.hidden, "hidden", false, "list and serve dotfiles")
 	fs.BoolVar(&o.followSymlinks, "follow-symlinks", false, "follow symlinks that point outside DIR")
 	addUploadFlags(fs, &o.upload)
@@ -117,6 +126,9 @@ func parseArgs(args []string) (*options, error) {
 		o.dir = rest[0]
 	case o.dir == "":
 		o.dir = "."
+	}
+	if err := o.checkText(fs.Changed("text"), len(fs.Args()) > 0 || fs.Changed("directory")); err != nil {
+		return nil, err
 	}
 	if err := o.checkUploadTo(); err != nil {
 		return nil, err

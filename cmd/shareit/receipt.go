@@ -19,13 +19,14 @@ type receipt struct {
 	Time      time.Time `json:"time"` // when it started
 	Client    string    `json:"client"`
 	UserAgent string    `json:"user_agent"`
-	Kind      string    `json:"kind"` // download, archive or upload
+	Kind      string    `json:"kind"` // download, archive, upload, or text (a text sent)
 	Path      string    `json:"path"`
 	Bytes     int64     `json:"bytes"` // bytes sent (received, for an upload)
 	Size      int64     `json:"size"`  // size of the whole file; -1 when unknown
 	Complete  bool      `json:"complete"`
 	Duration  float64   `json:"duration"` // seconds
 	Error     string    `json:"error,omitempty"`
+	Text      string    `json:"text,omitempty"` // a text sent, as sent
 }
 
 // receiptSink appends a receipt line per finished transfer to a file. It
@@ -62,7 +63,7 @@ func (r *receiptSink) follow(tracker *transfer.Tracker) <-chan struct{} {
 		close(done)
 		return done
 	}
-	sub := tracker.Subscribe(transfer.EventFinished, transfer.EventFailed, transfer.EventCancelled, transfer.EventLog)
+	sub := tracker.Subscribe(transfer.EventFinished, transfer.EventFailed, transfer.EventCancelled, transfer.EventLog, transfer.EventMessage)
 	go func() {
 		defer close(done)
 		w := bufio.NewWriterSize(r.f, 16<<10)
@@ -84,6 +85,8 @@ func (r *receiptSink) follow(tracker *transfer.Tracker) <-chan struct{} {
 				if rc, ok := smallReceipt(ev.Log); ok {
 					write(rc)
 				}
+			case transfer.EventMessage:
+				write(textReceipt(ev.Message))
 			}
 		}, func() {
 			if err := w.Flush(); err != nil && failed == nil {
@@ -140,6 +143,13 @@ func smallReceipt(l *transfer.LogLine) (receipt, bool) {
 		Complete:  l.Complete(),
 		Duration:  seconds(l.Duration),
 	}, true
+}
+
+// textReceipt records a text a client sent.
+func textReceipt(m *transfer.Message) receipt {
+	n := int64(len(m.Text))
+	return receipt{Time: m.Time.Truncate(time.Millisecond), Client: m.Client, Kind: "text", Path: "/?text",
+		Bytes: n, Size: n, Complete: true, Text: m.Text}
 }
 
 // receiptPath keeps a path that is not valid UTF-8 readable and exact:

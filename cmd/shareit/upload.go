@@ -18,7 +18,7 @@ type uploadOptions struct {
 
 func addUploadFlags(fs *pflag.FlagSet, u *uploadOptions) {
 	fs.BoolVarP(&u.on, "upload", "u", false, "accept uploads: the page's form with drag and drop, curl -F file=@x, curl -T x (u toggles them in the TUI)")
-	fs.StringVar(&u.to, "upload-to", "", "the folder uploads land in (needed with -u when one file or several paths are shared)")
+	fs.StringVar(&u.to, "upload-to", "", "where uploads land: the folder `DIR` (needed with -u when one file or several paths are shared)")
 	fs.Var(sizeFlag{&u.max}, "max-upload", "the largest upload accepted, e.g. 100MB or 2GiB (default: no limit)")
 }
 
@@ -51,7 +51,7 @@ func (o *options) checkUploadTo() error {
 	if o.upload.to != "" && !o.upload.on {
 		return usagef("--upload-to says where uploads land; turn them on with -u")
 	}
-	if !o.upload.on || o.upload.to != "" {
+	if !o.upload.on || o.upload.to != "" || o.text != "" || o.stdinText {
 		return nil
 	}
 	if len(o.shared()) > 1 {
