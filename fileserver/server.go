@@ -67,13 +67,16 @@ type Server struct {
 	cfg     Config
 	tracker *transfer.Tracker
 	root    atomic.Pointer[folder]
-	net     netState
-	dirs    *dirCache
-	builds  singleflight.Group // listings being built, by folder
-	files   *fileCache
-	web     web // pages and uploads
-	access  access
-	local   atomic.Pointer[string] // HOST.local announced by mDNS
+	// changing serialises changes to what is shared (Add, Remove), which
+	// build the next share from the current one.
+	changing sync.Mutex
+	net      netState
+	dirs     *dirCache
+	builds   singleflight.Group // listings being built, by folder
+	files    *fileCache
+	web      web // pages and uploads
+	access   access
+	local    atomic.Pointer[string] // HOST.local announced by mDNS
 	// handlers counts running requests: Run returns only after the last
 	// one has logged, even when the grace period ran out.
 	handlers sync.WaitGroup
@@ -145,6 +148,8 @@ func (s *Server) Root() string {
 // SetRoot switches the served folder. On error the old one is still served.
 // Transfers already running finish from the old folder: they hold its files.
 func (s *Server) SetRoot(dir string) error {
+	s.changing.Lock()
+	defer s.changing.Unlock()
 	f, err := openFolder(dir)
 	if err != nil {
 		return err

@@ -281,3 +281,55 @@ func (s *Server) uploadPlace(rel string) (root *folder, in, base string, err err
 	}
 	return root, in, base, nil
 }
+
+// Add shares path beside what is shared, live, and returns the name it is
+// listed under. A folder or file shared alone becomes the first of
+// several; uploads that landed in a folder shared alone keep landing
+// there. On error nothing changes.
+func (s *Server) Add(path string) (string, error) {
+	s.changing.Lock()
+	defer s.changing.Unlock()
+	top := s.root.Load()
+	if top.text != "" {
+		return "", errors.New("a text is shared: it is shared alone")
+	}
+	f, err := openItem(path, s.cfg.Hidden)
+	if err != nil {
+		return "", err
+	}
+	items := top.items
+	if items == nil {
+		items = []*folder{top}
+	}
+	for _, it := range items {
+		if it.path() == f.path() {
+			f.root.Close()
+			return "", fmt.Errorf("%s is shared already", f.path())
+		}
+	}
+	next, err := top.with(f, s.cfg.Hidden)
+	if err != nil {
+		f.root.Close()
+		return "", err
+	}
+	if next.uploadTo == nil && !top.virtual() {
+		next.uploadTo = top // where its uploads went
+	}
+	s.root.Store(next)
+	s.dirs.clear()
+	return next.items[len(next.items)-1].name, nil
+}
+
+// Remove stops sharing the item name, live: new requests for it get 404;
+// transfers already running from it finish, as they hold its files.
+func (s *Server) Remove(name string) error {
+	s.changing.Lock()
+	defer s.changing.Unlock()
+	next, err := s.root.Load().without(name)
+	if err != nil {
+		return err
+	}
+	s.root.Store(next)
+	s.dirs.clear()
+	return nil
+}

@@ -1,6 +1,8 @@
 package fileserver_test
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -30,5 +32,73 @@ func TestShareRefusals(t *testing.T) {
 	resp, body = httpDo(t, http.MethodGet, base+"/", http.Header{"Accept": {"text/html"}})
 	if resp.StatusCode != 200 || strings.Contains(string(body), `<form class="up"`) {
 		t.Errorf("GET /: got %d, want 200 and no upload form when uploads have nowhere to land", resp.StatusCode)
+	}
+}
+
+// TestShareLive: Add shares a path beside a folder alone, at once; Remove
+// stops sharing it: new requests get 404, while a download already
+// running from it finishes whole. Bad paths change nothing.
+func TestShareLive(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"first/a.txt": "a", "second/b.txt": "b", "second/.env": "secret"})
+	big := filepath.Join(root, "big.bin")
+	writePattern(t, big, 32<<20)
+	srv, _, base := startServer(t, fileserver.Config{Root: filepath.Join(root, "first")})
+	get := func(path string) int {
+		t.Helper()
+		resp, _ := httpDo(t, http.MethodGet, base+path, nil)
+		return resp.StatusCode
+	}
+	for _, bad := range []string{filepath.Join(root, "nope"), filepath.Join(root, "second/.env"), filepath.Join(root, "first")} {
+		if _, err := srv.Add(bad); err == nil {
+			t.Errorf("Add(%s): got no error", bad)
+		}
+	}
+	if got := get("/a.txt"); got != 200 {
+		t.Fatalf("after refused adds: /a.txt got %d, want 200 as before", got)
+	}
+	for _, p := range []string{"second", "big.bin"} {
+		if _, err := srv.Add(filepath.Join(root, p)); err != nil {
+			t.Fatalf("Add(%s): %v", p, err)
+		}
+	}
+	names := []string{}
+	for _, it := range srv.Paths() {
+		names = append(names, it.Name)
+	}
+	if strings.Join(names, ",") != "first,second,big.bin" {
+		t.Errorf("Paths: got %q, want first, second, big.bin", names)
+	}
+	for path, want := range map[string]int{"/first/a.txt": 200, "/second/b.txt": 200, "/second/.env": 404, "/a.txt": 404} {
+		if got := get(path); got != want {
+			t.Errorf("after Add: GET %s got %d, want %d", path, got, want)
+		}
+	}
+	// A download of big.bin, read slowly, outlives its removal.
+	resp, err := http.Get(base + "/big.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	first := make([]byte, 1<<20)
+	if _, err := io.ReadFull(resp.Body, first); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Remove("big.bin"); err != nil {
+		t.Fatalf("Remove: %v", err)
+	}
+	if got := get("/big.bin"); got != 404 {
+		t.Errorf("after Remove: GET /big.bin got %d, want 404", got)
+	}
+	n, ok, err := checkPattern(io.MultiReader(bytes.NewReader(first), resp.Body), 32<<20)
+	if err != nil || !ok {
+		t.Errorf("the running download: got %d bytes (pattern ok %v, %v), want all %d", n, ok, err, 32<<20)
+	}
+	if err := srv.Remove("big.bin"); err == nil {
+		t.Error("Remove of what is not shared: got no error")
+	}
+	srv.Remove("second")
+	if err := srv.Remove("first"); err == nil {
+		t.Error("Remove of the last item: got no error")
 	}
 }

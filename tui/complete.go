@@ -31,6 +31,12 @@ func resolveDir(value, base string) string {
 // too. The one added is the last one typed, so that C:/x and C:\x both
 // complete in their own style, or the system's own when none was typed.
 func completeDir(value, base string) (string, []string) {
+	return completePath(value, base, false)
+}
+
+// completePath is completeDir, with files among the names when files is
+// set; then the candidates that are folders end in a separator.
+func completePath(value, base string, files bool) (string, []string) {
 	i := strings.LastIndexFunc(value, isSeparator)
 	dirPart, prefix := value[:i+1], value[i+1:]
 	sep := string(filepath.Separator)
@@ -54,18 +60,34 @@ func completeDir(value, base string) (string, []string) {
 		if strings.HasPrefix(name, ".") && !strings.HasPrefix(prefix, ".") {
 			continue
 		}
-		if !isDir(dir, e) {
+		folder := isDir(dir, e)
+		switch {
+		case folder && files:
+			name += sep
+		case !folder && !files:
 			continue
 		}
 		names = append(names, name)
 	}
-	switch len(names) {
-	case 0:
+	switch {
+	case len(names) == 0:
 		return value, nil
-	case 1:
+	case len(names) == 1 && !files:
 		return dirPart + names[0] + sep, nil
+	case len(names) == 1:
+		return dirPart + names[0], nil
 	}
 	return dirPart + commonPrefix(names), names
+}
+
+// workDir is the folder shareit was started in: where a relative path to
+// share starts.
+func workDir() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	return dir
 }
 
 // isSeparator reports whether r separates the elements of a path here.

@@ -9,6 +9,8 @@ type keyMap struct {
 	// Main screen.
 	Pause     key.Binding
 	Folder    key.Binding
+	Add       key.Binding // share another path beside the others
+	Remove    key.Binding // stop sharing one of several paths
 	Listen    key.Binding
 	Cancel    key.Binding
 	History   key.Binding // the ended transfers in place of the running ones
@@ -52,6 +54,8 @@ func DefaultKeyMap() keyMap {
 	return keyMap{
 		Pause:       key.NewBinding(key.WithKeys("p", "space"), key.WithHelp("p", "pause")),
 		Folder:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "folder")),
+		Add:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add path")),
+		Remove:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "remove path")),
 		Listen:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop")),
 		Cancel:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel")),
 		History:     key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
@@ -103,7 +107,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.NextPanel, k.PrevPanel, k.Cancel, k.History, k.Messages, k.Copy},
-		{k.Pause, k.Listen, k.Folder, k.Uploads, k.RateUp, k.RateDown},
+		{k.Pause, k.Listen, k.Folder, k.Add, k.Remove, k.Uploads, k.RateUp, k.RateDown},
 		{k.Filter, k.ClearFilter, k.Help, k.Quit},
 		{k.Complete, k.Apply, k.Dismiss},
 		{k.FilterApply, k.FilterClear},
@@ -122,6 +126,10 @@ type keyState struct {
 	history     bool // the history shows in place of the running transfers
 	messages    bool // the messages show in place of the running transfers
 	hasMessages bool // a client sent a text
+	adding      bool // the input is for a path to share too
+	canShare    bool // what is shared can change live (Sharer)
+	items       int  // how many paths are shared
+	oneFolder   bool // one folder is shared: d changes it
 	filtered    bool // the log is filtered
 	showAllHelp bool
 }
@@ -157,6 +165,9 @@ func (k keyMap) forState(s keyState) keyMap {
 	} else {
 		k.Uploads.SetHelp("u", "uploads on")
 	}
+	k.Add.SetEnabled(main && s.canShare)
+	k.Remove.SetEnabled(main && s.canShare && s.items > 1)
+	k.Folder.SetEnabled(main && s.oneFolder)
 	// Only once a text came: until then there is nothing to show.
 	k.Messages.SetEnabled(main && (s.messages || s.hasMessages))
 	if s.messages {
@@ -176,10 +187,19 @@ func (k keyMap) forState(s keyState) keyMap {
 	}
 
 	input := s.mode == modeFolder
-	k.Interrupt.SetEnabled(input || filter)
+	picking := s.mode == modeRemove
+	k.Interrupt.SetEnabled(input || filter || picking)
 	k.Complete.SetEnabled(input)
-	k.Apply.SetEnabled(input)
-	k.Dismiss.SetEnabled(input)
+	k.Apply.SetEnabled(input || picking)
+	k.Dismiss.SetEnabled(input || picking)
+	switch {
+	case picking:
+		k.Apply.SetHelp("enter", "stop sharing it")
+	case s.adding:
+		k.Apply.SetHelp("enter", "share it")
+	default:
+		k.Apply.SetHelp("enter", "serve it")
+	}
 
 	confirm := s.mode == modeConfirmQuit
 	k.Yes.SetEnabled(confirm)

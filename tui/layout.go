@@ -81,6 +81,9 @@ func (m *Model) layout() {
 	if m.showMessages {
 		tWant = 1 + max(1, len(m.messages.rows))
 	}
+	if m.mode == modeRemove {
+		tWant = 1 + len(m.items.rows)
+	}
 	cWant := 1 + max(1, len(m.clients.rows))
 	if !l.wide(m, w, tWant, cWant) {
 		l.narrow(m, w, tWant, cWant)
@@ -89,6 +92,7 @@ func (m *Model) layout() {
 	m.transfers.SetSize(l.mainW, l.transfersH)
 	m.history.SetSize(l.mainW, l.transfersH)
 	m.messages.SetSize(l.mainW, l.transfersH)
+	m.items.SetSize(l.mainW, l.transfersH)
 	m.clients.SetSize(l.mainW, l.clientsH)
 	m.log.SetSize(l.logW, l.logH)
 	m.lay = l

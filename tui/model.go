@@ -8,6 +8,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -73,6 +74,7 @@ const (
 	modeFolder           // typing a folder
 	modeConfirmQuit      // asking whether to quit while transfers run
 	modeFilter           // typing the log's filter
+	modeRemove           // picking a shared path to stop sharing
 )
 
 // tick refreshes the clock-driven parts: uptime, ended rows, messages.
@@ -111,9 +113,11 @@ type Model struct {
 	messages  messagesView // shown in the transfers' place (showMessages)
 	clients   clientsView
 	log       logView
-	input     rootInput
+	input     rootInput // a folder to serve (d), or a path to share too (a: adding)
+	items     itemsView // the shared paths, while picking one to remove (R)
 
 	mode        mode
+	adding      bool // the input is for a path to share beside the others
 	focus       panel
 	showHistory bool // `h`: the ended transfers in place of the running ones
 	// showMessages is `m`: the texts clients sent in place of the
@@ -126,6 +130,7 @@ type Model struct {
 	paused    bool
 	listening bool
 	uploads   bool
+	shared    []Item // what is shared, when the controller is a Sharer
 
 	status status
 	exit   Exit
@@ -172,6 +177,7 @@ func New(ctrl Controller, events <-chan transfer.Event, opts Options) Model {
 		clients:   newClientsView(&st, keys),
 		log:       newLogView(&st, keys),
 		input:     newRootInput(&st),
+		items:     itemsView{st: &st, keys: keys},
 		focus:     panelTransfers,
 	}
 	m.help.Styles = st.Help
@@ -274,6 +280,9 @@ func (m *Model) handleEvent(ev transfer.Event) {
 // refresh reads the server's state from the controller.
 func (m *Model) refresh() {
 	m.root = m.ctrl.Root()
+	if sh := m.sharer(); sh != nil {
+		m.shared = sh.Items()
+	}
 	m.paused = m.ctrl.Paused()
 	m.listening = m.ctrl.Listening()
 	m.uploads = m.ctrl.Uploads()
@@ -360,17 +369,33 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		}
 		return m, nil
 
-	case modeFolder:
+	case modeRemove:
 		switch {
 		case key.Matches(msg, k.Interrupt):
-			m.input.close()
 			m.mode = modeMain
 			return m.quit()
 		case key.Matches(msg, k.Dismiss):
-			m.input.close()
 			m.mode = modeMain
+		case key.Matches(msg, k.Apply):
+			m.applyRemove()
+		default:
+			m.items, _ = m.items.Update(msg)
+		}
+		return m, nil
+
+	case modeFolder:
+		switch {
+		case key.Matches(msg, k.Interrupt):
+			m.closeInput()
+			return m.quit()
+		case key.Matches(msg, k.Dismiss):
+			m.closeInput()
+		case key.Matches(msg, k.Complete) && m.adding:
+			m.input = m.input.complete(workDir())
 		case key.Matches(msg, k.Complete):
 			m.input = m.input.complete(m.root)
+		case key.Matches(msg, k.Apply) && m.adding:
+			m.applyAdd()
 		case key.Matches(msg, k.Apply):
 			m.applyRoot()
 		default:
@@ -403,6 +428,10 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.focus = panelLog
 	case key.Matches(msg, k.ClearFilter):
 		m.setFilter("")
+	case key.Matches(msg, k.Add):
+		return m.openAdd()
+	case key.Matches(msg, k.Remove):
+		m = m.openRemove()
 	case key.Matches(msg, k.Folder):
 		m.mode = modeFolder
 		var cmd tea.Cmd
@@ -494,8 +523,7 @@ func (m *Model) applyRoot() {
 		m.input.fail(err)
 		return
 	}
-	m.input.close()
-	m.mode = modeMain
+	m.closeInput()
 	m.refresh()
 	m.setStatus("now serving " + transfer.Printable(m.root))
 	m.note("now serving " + m.root)
@@ -580,6 +608,10 @@ func (m Model) keyState() keyState {
 		history:     m.showHistory,
 		messages:    m.showMessages,
 		hasMessages: len(m.messages.rows) > 0,
+		canShare:    m.sharer() != nil,
+		items:       len(m.shared),
+		oneFolder:   m.sharer() == nil || len(m.shared) == 1 && m.shared[0].Dir,
+		adding:      m.adding,
 		canCopy:     hasURL || hasText,
 		filtered:    m.filter != "",
 		showAllHelp: m.help.ShowAll,
@@ -594,3 +626,11 @@ func (m Model) messageToCopy() (transfer.Message, bool) {
 	}
 	return m.messages.selected()
 }
+
+// closeInput closes the path input, whichever it was for.
+func (m *Model) closeInput() {
+	m.input.close()
+	m.mode, m.adding = modeMain, false
+}
+
+var errEmptyPath = errors.New("type a path to share")

@@ -18,6 +18,7 @@ type rootInput struct {
 	input textinput.Model
 	err   string   // why the last folder was refused
 	cands []string // what the last tab could complete to
+	files bool     // files complete too (a path to share), not only folders
 	w     int
 }
 
@@ -33,8 +34,16 @@ func newRootInput(st *Styles) rootInput {
 
 // open prefills the input with the folder being served and focuses it.
 func (r rootInput) open(root string) (rootInput, tea.Cmd) {
-	r.err, r.cands = "", nil
-	r.input.SetValue(root)
+	return r.openFor("serve folder: ", root, false)
+}
+
+// openFor opens the input with prompt and value; files says whether it
+// completes files as well as folders.
+func (r rootInput) openFor(prompt, value string, files bool) (rootInput, tea.Cmd) {
+	r.err, r.cands, r.files = "", nil, files
+	r.input.Prompt = prompt
+	r.SetSize(r.w)
+	r.input.SetValue(value)
 	r.input.CursorEnd()
 	return r, r.input.Focus()
 }
@@ -51,7 +60,7 @@ func (r *rootInput) fail(err error) { r.err, r.cands = err.Error(), nil }
 
 // complete completes the folder name before the cursor, relative to base.
 func (r rootInput) complete(base string) rootInput {
-	v, cands := completeDir(r.input.Value(), base)
+	v, cands := completePath(r.input.Value(), base, r.files)
 	r.err, r.cands = "", cands
 	if v != r.input.Value() {
 		r.input.SetValue(v)
@@ -97,7 +106,10 @@ func (r rootInput) View() string {
 	case len(r.cands) > 0:
 		names := make([]string, len(r.cands))
 		for i, c := range r.cands {
-			names[i] = transfer.Printable(c) + string(filepath.Separator)
+			names[i] = transfer.Printable(c)
+			if !r.files { // with files, folders carry their separator already
+				names[i] += string(filepath.Separator)
+			}
 		}
 		return line + "\n" + r.st.Row.Muted.Render(truncate(strings.Join(names, "  "), r.w))
 	}

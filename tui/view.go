@@ -30,6 +30,9 @@ func (m Model) View() tea.View {
 	if m.showMessages {
 		table = m.messages.View()
 	}
+	if m.mode == modeRemove {
+		table = m.items.View()
+	}
 	stack := []string{
 		fitBlock(table, l.mainW, l.transfersH),
 		fitBlock(m.clients.View(), l.mainW, l.clientsH),

@@ -46,6 +46,17 @@ func (c controller) URLs() []tui.URL {
 	return urls
 }
 
+var _ tui.Sharer = controller{}
+
+// Items lists what is shared, for the TUI's remove list.
+func (c controller) Items() []tui.Item {
+	var items []tui.Item
+	for _, it := range c.Server.Paths() {
+		items = append(items, tui.Item{Name: it.Name, Path: it.Path, Dir: it.Dir})
+	}
+	return items
+}
+
 // runTUI runs the live view until the user quits or ctx is done. When the
 // user quits, running transfers are cut at once: they were asked about.
 func runTUI(ctx context.Context, srv *fileserver.Server, tracker *transfer.Tracker, o *options, note string) error {
