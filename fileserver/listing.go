@@ -78,6 +78,12 @@ func (l *listing) appendRows(b []byte) []byte {
 		}
 		// The date never breaks; a narrow page puts the time under it.
 		b = e.ModTime.UTC().AppendFormat(b, "<span>2006-01-02</span> 15:04")
+		if !e.Dir {
+			// The link as a QR code, for another device (serveLinkPage).
+			b = append(b, ` <a class="qr" href="./`...)
+			b = appendHTML(b, e.URL[strings.LastIndexByte(e.URL, '/')+1:])
+			b = append(b, `?qr" aria-label="QR code of the link">QR</a>`...)
+		}
 		b = append(b, "</td></tr>\n"...)
 	}
 	return b

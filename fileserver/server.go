@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -245,7 +246,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.serveTop(w, r, root)
 		return
 	}
-	if s.serveCached(w, r, root, rel) {
+	if r.URL.RawQuery != "qr" && s.serveCached(w, r, root, rel) {
 		return
 	}
 	f, err := s.open(root, rel)
@@ -271,6 +272,8 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.error(w, r, http.StatusForbidden) // devices, fifos, sockets
 	case trailing:
 		redirect(w, r, strings.TrimSuffix(r.URL.EscapedPath(), "/"))
+	case r.URL.RawQuery == "qr":
+		s.serveLinkPage(w, r, path.Base(r.URL.Path), r.URL.EscapedPath(), fi)
 	default:
 		s.serveFile(w, r, f, nil, fi)
 	}

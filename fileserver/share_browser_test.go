@@ -94,3 +94,27 @@ func TestBrowserText(t *testing.T) {
 		t.Errorf("after sending: at %q, want back at /", got)
 	}
 }
+
+// TestBrowserQRAction: on a folder's page, a file's QR action opens a page
+// with the file's link as a code, whose button downloads the file.
+func TestBrowserQRAction(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"docs/report #2.pdf": "%PDF-1.4\n", "docs/sub/x.txt": "x"})
+	_, _, base := startServer(t, fileserver.Config{Root: root})
+	ctx := tab(t, newBrowser(t))
+	run(t, ctx, chromedp.Navigate(base+"/docs/"))
+	if got := eval[int](t, ctx, `document.querySelectorAll("a.qr").length`); got != 1 {
+		t.Errorf("QR actions: got %d, want 1 (files only)", got)
+	}
+	clickAndLoad(t, ctx, "a.qr")
+	if got := eval[string](t, ctx, `document.querySelector(".qr a").href`); got != base+"/docs/report%20%232.pdf" {
+		t.Errorf("the code's link: got %q", got)
+	}
+	if got := eval[float64](t, ctx, `document.querySelector(".qr svg").getBoundingClientRect().width`); got < 100 {
+		t.Errorf("QR code: %v pixels wide", got)
+	}
+	name, body := download(t, ctx, "#get")
+	if name != "report #2.pdf" || string(body) != "%PDF-1.4\n" {
+		t.Errorf("download: got %q %q", name, body)
+	}
+}

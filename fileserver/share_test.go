@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -100,5 +101,66 @@ func TestShareLive(t *testing.T) {
 	srv.Remove("second")
 	if err := srv.Remove("first"); err == nil {
 		t.Error("Remove of the last item: got no error")
+	}
+}
+
+// TestList: the TUI's browser sees what a client sees: each item's
+// entries, no dotfile, no symlink out, nothing through "..", and nothing
+// of a file's folder.
+func TestList(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"photos/a.jpg": "a", "photos/.hidden": "h", "photos/sub/s.txt": "s", "notes.txt": "n", "secret.txt": "S"})
+	if err := os.Symlink(filepath.Join(root, "secret.txt"), filepath.Join(root, "photos/out.txt")); err != nil {
+		t.Fatal(err)
+	}
+	srv, _, _ := startServer(t, fileserver.Config{Paths: []string{filepath.Join(root, "photos"), filepath.Join(root, "notes.txt")}})
+	names := func(dir string) string {
+		t.Helper()
+		entries, err := srv.List(dir)
+		if err != nil {
+			return "error"
+		}
+		var out []string
+		for _, e := range entries {
+			out = append(out, e.Name+"="+e.URL)
+		}
+		return strings.Join(out, " ")
+	}
+	for dir, want := range map[string]string{
+		"/":                "photos=/photos/ notes.txt=/notes.txt",
+		"/photos/":         "sub=/photos/sub/ a.jpg=/photos/a.jpg",
+		"/photos/sub/":     "s.txt=/photos/sub/s.txt",
+		"/photos/../":      "error",
+		"/photos/.hidden/": "error",
+		"/notes.txt":       "error",
+		"/secret.txt":      "error",
+		"/photos/out.txt/": "error",
+		"/nope/":           "error",
+		"/photos/%2e%2e/":  "error",
+	} {
+		if got := names(dir); got != want {
+			t.Errorf("List(%q): got %q, want %q", dir, got, want)
+		}
+	}
+}
+
+// TestQRPage: every file of a listing has a QR action; FILE?qr is a page
+// with the file's link as a code and a download button, not the file.
+func TestQRPage(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"sub/a b.txt": "hello"})
+	_, _, base := startServer(t, fileserver.Config{Root: root})
+	_, page := httpDo(t, http.MethodGet, base+"/sub/", nil)
+	if !strings.Contains(string(page), `<a class="qr" href="./a%20b.txt?qr" aria-label="QR code of the link">QR</a>`) {
+		t.Errorf("the listing has no QR action for a b.txt:\n%s", page)
+	}
+	resp, body := httpDo(t, http.MethodGet, base+"/sub/a%20b.txt?qr", nil)
+	for _, want := range []string{"<h1>a b.txt</h1>", "<svg", `href="./a%20b.txt" download>Download</a>`, ">" + base + "/sub/a%20b.txt</a>"} {
+		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Errorf("GET a b.txt?qr: got %d, want 200 and %q in\n%s", resp.StatusCode, want, body)
+		}
+	}
+	if resp, body := httpDo(t, http.MethodGet, base+"/sub/a%20b.txt", nil); string(body) != "hello" {
+		t.Errorf("the file itself: got %d %q", resp.StatusCode, body)
 	}
 }

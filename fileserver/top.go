@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"mime"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -102,17 +103,25 @@ func (s *Server) serveFilePage(w *responseWriter, r *http.Request, top *folder) 
 		writePage(w, r, appendJSON(nil, []entry{e}))
 		return
 	}
-	ctype := mime.TypeByExtension(filepath.Ext(top.file))
+	s.serveLinkPage(w, r, top.file, top.url(), fi)
+}
+
+// serveLinkPage answers the page of one file, name, served at the escaped
+// URL path urlPath: its size and type, a download button and a QR code of
+// its link. It is "/" of a file shared alone, and any file's "?qr" (the
+// listing's QR action), for another device to scan.
+func (s *Server) serveLinkPage(w *responseWriter, r *http.Request, name, urlPath string, fi os.FileInfo) {
+	ctype := mime.TypeByExtension(filepath.Ext(name))
 	if ctype == "" {
 		ctype = "file"
 	}
 	ctype, _, _ = strings.Cut(ctype, ";")
-	link := requestOrigin(r) + top.url()
+	link := requestOrigin(r) + urlPath
 	p := singlePage{
-		Title: displayName(top.file),
+		Title: displayName(name),
 		Size:  string(appendSize(nil, fi.Size())),
 		Type:  ctype,
-		Href:  "." + top.url(),
+		Href:  "./" + urlPath[strings.LastIndexByte(urlPath, '/')+1:], // relative: "a:b" is no scheme
 		Link:  link,
 		QR:    qrSVG(link),
 	}

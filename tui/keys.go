@@ -7,29 +7,35 @@ import "charm.land/bubbles/v2/key"
 // a key press would do.
 type keyMap struct {
 	// Main screen.
-	Pause     key.Binding
-	Folder    key.Binding
-	Add       key.Binding // share another path beside the others
-	Remove    key.Binding // stop sharing one of several paths
-	Listen    key.Binding
-	Cancel    key.Binding
-	History   key.Binding // the ended transfers in place of the running ones
-	Messages  key.Binding // the texts clients sent, in place of the running transfers
-	Copy      key.Binding
-	Uploads   key.Binding
-	RateUp    key.Binding // raise the per-client cap (Model.changeRate)
-	RateDown  key.Binding
-	NextPanel key.Binding
-	PrevPanel key.Binding
-	Up        key.Binding
-	Down      key.Binding
-	PageUp    key.Binding
-	PageDown  key.Binding
-	Top       key.Binding
-	Bottom    key.Binding
-	Help      key.Binding
-	Quit      key.Binding
-	Filter    key.Binding // type a filter for the log
+	Pause  key.Binding
+	Folder key.Binding
+	Add    key.Binding // share another path beside the others
+	Remove key.Binding // stop sharing one of several paths
+	Browse key.Binding // browse what is shared, for any item's link and code
+
+	// Browser.
+	BrowseIn    key.Binding
+	BrowseUp    key.Binding
+	BrowseClose key.Binding
+	Listen      key.Binding
+	Cancel      key.Binding
+	History     key.Binding // the ended transfers in place of the running ones
+	Messages    key.Binding // the texts clients sent, in place of the running transfers
+	Copy        key.Binding
+	Uploads     key.Binding
+	RateUp      key.Binding // raise the per-client cap (Model.changeRate)
+	RateDown    key.Binding
+	NextPanel   key.Binding
+	PrevPanel   key.Binding
+	Up          key.Binding
+	Down        key.Binding
+	PageUp      key.Binding
+	PageDown    key.Binding
+	Top         key.Binding
+	Bottom      key.Binding
+	Help        key.Binding
+	Quit        key.Binding
+	Filter      key.Binding // type a filter for the log
 	// ClearFilter shows every log line again.
 	ClearFilter key.Binding
 
@@ -56,6 +62,10 @@ func DefaultKeyMap() keyMap {
 		Folder:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "folder")),
 		Add:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add path")),
 		Remove:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "remove path")),
+		Browse:      key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "browse · links")),
+		BrowseIn:    key.NewBinding(key.WithKeys("enter", "right", "l"), key.WithHelp("enter", "open")),
+		BrowseUp:    key.NewBinding(key.WithKeys("left", "backspace", "h"), key.WithHelp("←", "up")),
+		BrowseClose: key.NewBinding(key.WithKeys("esc", "b"), key.WithHelp("esc", "close")),
 		Listen:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop")),
 		Cancel:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel")),
 		History:     key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
@@ -97,6 +107,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 		k.Pause, k.Folder, k.Listen, k.Cancel, k.Copy, k.Quit, k.Help, k.NextPanel,
 		k.ClearFilter,
 		k.Complete, k.Apply, k.Dismiss,
+		k.BrowseIn, k.BrowseUp, k.BrowseClose,
 		k.FilterApply, k.FilterClear,
 		k.Yes, k.No, k.Force,
 	}
@@ -107,7 +118,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.NextPanel, k.PrevPanel, k.Cancel, k.History, k.Messages, k.Copy},
-		{k.Pause, k.Listen, k.Folder, k.Add, k.Remove, k.Uploads, k.RateUp, k.RateDown},
+		{k.Pause, k.Listen, k.Folder, k.Add, k.Remove, k.Browse, k.Uploads, k.RateUp, k.RateDown},
 		{k.Filter, k.ClearFilter, k.Help, k.Quit},
 		{k.Complete, k.Apply, k.Dismiss},
 		{k.FilterApply, k.FilterClear},
@@ -128,6 +139,7 @@ type keyState struct {
 	hasMessages bool // a client sent a text
 	adding      bool // the input is for a path to share too
 	canShare    bool // what is shared can change live (Sharer)
+	canBrowse   bool // what is shared can be browsed (Browser)
 	items       int  // how many paths are shared
 	oneFolder   bool // one folder is shared: d changes it
 	filtered    bool // the log is filtered
@@ -166,6 +178,11 @@ func (k keyMap) forState(s keyState) keyMap {
 		k.Uploads.SetHelp("u", "uploads on")
 	}
 	k.Add.SetEnabled(main && s.canShare)
+	k.Browse.SetEnabled(main && s.canBrowse)
+	browse := s.mode == modeBrowse
+	k.BrowseIn.SetEnabled(browse)
+	k.BrowseUp.SetEnabled(browse)
+	k.BrowseClose.SetEnabled(browse)
 	k.Remove.SetEnabled(main && s.canShare && s.items > 1)
 	k.Folder.SetEnabled(main && s.oneFolder)
 	// Only once a text came: until then there is nothing to show.
@@ -188,7 +205,7 @@ func (k keyMap) forState(s keyState) keyMap {
 
 	input := s.mode == modeFolder
 	picking := s.mode == modeRemove
-	k.Interrupt.SetEnabled(input || filter || picking)
+	k.Interrupt.SetEnabled(input || filter || picking || s.mode == modeBrowse)
 	k.Complete.SetEnabled(input)
 	k.Apply.SetEnabled(input || picking)
 	k.Dismiss.SetEnabled(input || picking)

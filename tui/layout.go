@@ -84,6 +84,9 @@ func (m *Model) layout() {
 	if m.mode == modeRemove {
 		tWant = 1 + len(m.items.rows)
 	}
+	if m.mode == modeBrowse {
+		tWant = 1 + max(1, len(m.files.rows))
+	}
 	cWant := 1 + max(1, len(m.clients.rows))
 	if !l.wide(m, w, tWant, cWant) {
 		l.narrow(m, w, tWant, cWant)
@@ -93,6 +96,7 @@ func (m *Model) layout() {
 	m.history.SetSize(l.mainW, l.transfersH)
 	m.messages.SetSize(l.mainW, l.transfersH)
 	m.items.SetSize(l.mainW, l.transfersH)
+	m.files.SetSize(l.mainW, l.transfersH)
 	m.clients.SetSize(l.mainW, l.clientsH)
 	m.log.SetSize(l.logW, l.logH)
 	m.lay = l
@@ -186,7 +190,7 @@ func (m Model) statusHeight() int {
 		return 1
 	case m.mode == modeFolder:
 		return m.input.height()
-	case m.mode == modeFilter:
+	case m.mode == modeFilter, m.mode == modeBrowse:
 		return 1
 	case m.status.text != "":
 		return 1

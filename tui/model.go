@@ -75,6 +75,8 @@ const (
 	modeConfirmQuit      // asking whether to quit while transfers run
 	modeFilter           // typing the log's filter
 	modeRemove           // picking a shared path to stop sharing
+	modeBrowse           // browsing what is shared (b)
+	modeCode             // one link's code, full screen
 )
 
 // tick refreshes the clock-driven parts: uptime, ended rows, messages.
@@ -113,8 +115,13 @@ type Model struct {
 	messages  messagesView // shown in the transfers' place (showMessages)
 	clients   clientsView
 	log       logView
-	input     rootInput // a folder to serve (d), or a path to share too (a: adding)
-	items     itemsView // the shared paths, while picking one to remove (R)
+	input     rootInput   // a folder to serve (d), or a path to share too (a: adding)
+	items     itemsView   // the shared paths, while picking one to remove (R)
+	files     browserView // what is shared, while browsing (b)
+	// pinned is the escaped URL path of the item whose code the URLs
+	// panel shows ("" for the share itself); zoom is the link shown full
+	// screen.
+	pinned, zoom string
 
 	mode        mode
 	adding      bool // the input is for a path to share beside the others
@@ -178,6 +185,7 @@ func New(ctrl Controller, events <-chan transfer.Event, opts Options) Model {
 		log:       newLogView(&st, keys),
 		input:     newRootInput(&st),
 		items:     itemsView{st: &st, keys: keys},
+		files:     browserView{st: &st, keys: keys, actions: defaultBrowseActions()},
 		focus:     panelTransfers,
 	}
 	m.help.Styles = st.Help
@@ -223,6 +231,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = tea.Quit
 	case tea.KeyPressMsg:
 		m, cmd = m.handleKey(msg)
+	case tea.MouseClickMsg, tea.MouseWheelMsg:
+		if m.mode == modeBrowse {
+			m = m.handleBrowseMouse(msg)
+		}
 	case tea.PasteMsg:
 		switch m.mode {
 		case modeFolder:
@@ -337,6 +349,11 @@ func (m *Model) setStyles(st Styles) {
 func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	k := m.keys
 	switch m.mode {
+	case modeBrowse:
+		return m.handleBrowseKey(msg)
+	case modeCode:
+		m.mode = modeBrowse
+		return m, nil
 	case modeConfirmQuit:
 		switch {
 		case key.Matches(msg, k.Force):
@@ -428,6 +445,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.focus = panelLog
 	case key.Matches(msg, k.ClearFilter):
 		m.setFilter("")
+	case key.Matches(msg, k.Browse):
+		m = m.openBrowser()
 	case key.Matches(msg, k.Add):
 		return m.openAdd()
 	case key.Matches(msg, k.Remove):
@@ -454,9 +473,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 			m.setStatus("copied the text from " + transfer.Printable(text.Client) + " to the clipboard")
 			return m, tea.SetClipboard(text.Text)
 		}
-		if u, ok := m.urls.selected(); ok {
-			m.setStatus("copied " + transfer.Printable(u.URL) + " to the clipboard")
-			return m, tea.SetClipboard(u.URL)
+		if u, ok := m.urls.target(); ok {
+			m.setStatus("copied " + transfer.Printable(u) + " to the clipboard")
+			return m, tea.SetClipboard(u)
 		}
 	case key.Matches(msg, k.Uploads):
 		was := m.uploads
@@ -609,6 +628,7 @@ func (m Model) keyState() keyState {
 		messages:    m.showMessages,
 		hasMessages: len(m.messages.rows) > 0,
 		canShare:    m.sharer() != nil,
+		canBrowse:   m.browser() != nil,
 		items:       len(m.shared),
 		oneFolder:   m.sharer() == nil || len(m.shared) == 1 && m.shared[0].Dir,
 		adding:      m.adding,

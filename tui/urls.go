@@ -21,6 +21,10 @@ type urlsView struct {
 
 	qr    []string // the selected URL's code, styled; nil if none
 	qrFor string
+	// path is the escaped URL path of the shared item the code points at
+	// (pinned from the browser, or the one being looked at); "" for the
+	// share's own URL.
+	path string
 
 	w, h    int
 	focused bool
@@ -43,17 +47,17 @@ func (u *urlsView) setURLs(urls []URL) {
 }
 
 func (u *urlsView) updateQR() {
-	url, ok := u.selected()
+	target, ok := u.target()
 	if !ok {
 		u.qr, u.qrFor = nil, ""
 		return
 	}
-	if url.URL == u.qrFor {
+	if target == u.qrFor {
 		return
 	}
-	u.qrFor = url.URL
+	u.qrFor = target
 	u.qr = nil
-	lines, err := renderQR(url.URL, qrQuiet)
+	lines, err := renderQR(target, qrQuiet)
 	if err != nil {
 		return
 	}
@@ -68,6 +72,35 @@ func (u *urlsView) updateQR() {
 func (u *urlsView) restyle() {
 	u.qrFor = ""
 	u.updateQR()
+}
+
+// target is what the code holds and `c` copies: the selected URL, or the
+// item at path on its host.
+func (u urlsView) target() (string, bool) {
+	url, ok := u.selected()
+	if !ok || u.path == "" {
+		return url.URL, ok
+	}
+	return origin(url.URL) + u.path, true
+}
+
+// setPath points the code at the item at the escaped URL path p ("" for
+// the share itself).
+func (u *urlsView) setPath(p string) {
+	u.path = p
+	u.updateQR()
+}
+
+// origin is "scheme://host:port" of an absolute URL.
+func origin(u string) string {
+	i := strings.Index(u, "://")
+	if i < 0 {
+		return u
+	}
+	if j := strings.IndexByte(u[i+3:], '/'); j >= 0 {
+		return u[:i+3+j]
+	}
+	return u
 }
 
 // selected returns the selected URL, if there is one.
@@ -135,7 +168,11 @@ func (u urlsView) View() string {
 	if u.h <= 0 || u.w <= 0 {
 		return ""
 	}
-	title := titleLine(u.st, u.w, u.focused, "URLs", "c copies the selected one")
+	summary := "c copies the selected one"
+	if u.path != "" {
+		summary = "code of " + transfer.Printable(u.path)
+	}
+	title := titleLine(u.st, u.w, u.focused, "URLs", summary)
 	if len(u.urls) == 0 {
 		return title + "\n  " + u.st.Panel.Empty.Render(truncate("not listening", u.w-2))
 	}

@@ -20,6 +20,13 @@ func (m Model) View() tea.View {
 		v.SetContent(m.tooSmallView())
 		return v
 	}
+	if m.mode == modeCode {
+		v.SetContent(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, m.codeView()))
+		return v
+	}
+	if m.mode == modeBrowse {
+		v.MouseMode = tea.MouseModeCellMotion // clicks and the wheel, only while browsing
+	}
 	w, l := m.width, m.lay
 	parts := []string{fitBlock(m.header.View(), w, l.headerH)}
 
@@ -32,6 +39,9 @@ func (m Model) View() tea.View {
 	}
 	if m.mode == modeRemove {
 		table = m.items.View()
+	}
+	if m.mode == modeBrowse {
+		table = m.files.View()
 	}
 	stack := []string{
 		fitBlock(table, l.mainW, l.transfersH),
@@ -107,6 +117,8 @@ func (m Model) statusView() string {
 			plural(n, "transfer is", "transfers are")+" still running. Quit anyway? (y/n)", m.width))
 	case m.mode == modeFolder:
 		return m.input.View()
+	case m.mode == modeBrowse:
+		return m.browseStatus()
 	case m.mode == modeFilter:
 		return st.Status.Prompt.Render("/") + " " + truncateLeft(transfer.Printable(m.filter), max(1, m.width-4)) + "▏"
 	case m.status.err:

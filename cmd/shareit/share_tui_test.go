@@ -6,7 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
+
+	"shareit/transfer/testkit"
 )
 
 // TestTUIAddRemove runs shareit in tmux (a tuiSession, so Linux only): a
@@ -58,4 +61,39 @@ func TestTUIAddRemove(t *testing.T) {
 	if got := status("/" + filepath.Base(first) + "/next.txt"); got != 200 {
 		t.Errorf("the folder kept: got %d, want 200", got)
 	}
+}
+
+// TestTUIBrowse runs shareit in tmux (a tuiSession, so Linux only): b
+// browses the share through the server's view (no dotfile shows), enter
+// opens a folder, c copies the selected file's link with OSC 52 (tmux
+// keeps it as a paste buffer), p pins its code to the URLs panel, z shows
+// it full screen.
+func TestTUIBrowse(t *testing.T) {
+	needTools(t, "tmux", "curl")
+	dir, _ := oneFileDir(t)
+	s := startTUISession(t, "-b", "127.0.0.1", "-p", "0", dir)
+	m := s.waitScreen("the URL panel", regexp.MustCompile(`http://127\.0\.0\.1:(\d+)/`))
+	s.tmux("set-option", "-s", "set-clipboard", "on")
+	link := "http://127.0.0.1:" + m[1] + "/sub/in.txt"
+
+	s.keys("b")
+	s.waitScreen("the browser", regexp.MustCompile(`Browse / `))
+	if strings.Contains(s.screen(), ".env") {
+		t.Error("the browser shows .env")
+	}
+	s.keys("Enter") // sub/ comes first: folders first
+	s.waitScreen("the folder sub", regexp.MustCompile(`Browse /sub/`))
+	s.keys("Down")
+	s.waitScreen("the link of in.txt", regexp.MustCompile(regexp.QuoteMeta(link)+` · c copy link`))
+	s.keys("c")
+	testkit.Eventually(t, waitFor, "the clipboard to hold the link", func() bool {
+		got, err := s.run("show-buffer")
+		return err == nil && got == link
+	})
+	s.keys("p", "Escape")
+	s.waitScreen("the pinned code", regexp.MustCompile(`URLs code of /sub/in\.txt`))
+	s.keys("b", "Enter", "Down", "z")
+	s.waitScreen("the full-screen code", regexp.MustCompile(`^\s*`+regexp.QuoteMeta(link)+`\s*$`))
+	s.keys("Space")
+	s.waitScreen("back to the browser", regexp.MustCompile(`Browse /sub/`))
 }

@@ -57,6 +57,19 @@ func (c controller) Items() []tui.Item {
 	return items
 }
 
+var _ tui.Browser = controller{}
+
+// List lists a shared folder for the TUI's browser, through the server's
+// own confined view.
+func (c controller) List(dir string) ([]tui.Entry, error) {
+	entries, err := c.Server.List(dir)
+	out := make([]tui.Entry, len(entries))
+	for i, e := range entries {
+		out[i] = tui.Entry{Name: e.Name, URL: e.URL, Dir: e.Dir, Size: e.Size}
+	}
+	return out, err
+}
+
 // runTUI runs the live view until the user quits or ctx is done. When the
 // user quits, running transfers are cut at once: they were asked about.
 func runTUI(ctx context.Context, srv *fileserver.Server, tracker *transfer.Tracker, o *options, note string) error {

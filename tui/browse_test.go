@@ -1,0 +1,101 @@
+package tui
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// fakeBrowser is a fakeCtrl whose share can be listed: a fixed tree.
+type fakeBrowser struct {
+	*fakeCtrl
+	tree map[string][]Entry
+}
+
+func (f *fakeBrowser) List(dir string) ([]Entry, error) {
+	e, ok := f.tree[dir]
+	if !ok {
+		return nil, errors.New("not a shared folder")
+	}
+	return e, nil
+}
+
+func newFakeBrowser() *fakeBrowser {
+	return &fakeBrowser{fakeCtrl: newFakeCtrl(), tree: map[string][]Entry{
+		"/":               {{Name: "photos", URL: "/photos/", Dir: true}, {Name: "notes.txt", URL: "/notes.txt", Size: 6}},
+		"/photos/":        {{Name: "beach day.jpg", URL: "/photos/beach%20day.jpg", Size: 2 << 20}, {Name: "bad\x1b[2J.jpg", URL: "/photos/bad%1B%5B2J.jpg", Size: 1}},
+		"/photos/nested/": nil,
+	}}
+}
+
+// TestBrowse: b lists the share's top through the controller; enter opens
+// a folder, ← goes back up with the folder left selected; the selected
+// entry's link shows and its code previews in the URLs panel; c copies
+// the link, p pins its code for after the browser closes, z (or enter on
+// a file) shows it full screen; a click selects, a second one opens.
+func TestBrowse(t *testing.T) {
+	ctrl := newFakeBrowser()
+	m, _ := newTest(t, ctrl, 100, 30)
+	if !m.keys.Browse.Enabled() {
+		t.Fatal("b is not offered with a Browser controller")
+	}
+	m = update(t, m, press("b"))
+	if m.mode != modeBrowse || len(m.files.rows) != 2 || m.urls.qrFor != "http://192.168.1.23:8000/photos/" {
+		t.Fatalf("b: mode %v, rows %v, code of %q", m.mode, m.files.rows, m.urls.qrFor)
+	}
+	if m.View().MouseMode != tea.MouseModeCellMotion {
+		t.Error("the browser does not take the mouse")
+	}
+	m = update(t, m, press("enter"))
+	if m.files.dir != "/photos/" || m.files.rows[0].Name != ".." {
+		t.Fatalf("enter: in %q with rows %v", m.files.dir, m.files.rows)
+	}
+	view := m.View().Content
+	if strings.Contains(view, "\x1b[2J") {
+		t.Error("a control character of a name reached the screen")
+	}
+	m = update(t, m, press("down"))
+	if !strings.Contains(ansi.Strip(view), "Browse /photos/") || !strings.Contains(ansi.Strip(m.View().Content), "http://192.168.1.23:8000/photos/beach%20day.jpg · c copy link · p pin its code · z full screen") {
+		t.Errorf("the browser and its status line:\n%s", ansi.Strip(m.View().Content))
+	}
+	mm, cmd := send(t, m, press("c"))
+	if cmd == nil || !reflect.DeepEqual(cmd(), tea.SetClipboard("http://192.168.1.23:8000/photos/beach%20day.jpg")()) {
+		t.Errorf("c: got %v, want the link on the clipboard", cmd)
+	}
+	mm = update(t, mm, press("p"), press("esc"))
+	if mm.mode != modeMain || mm.urls.qrFor != "http://192.168.1.23:8000/photos/beach%20day.jpg" || !strings.Contains(ansi.Strip(mm.View().Content), "code of /photos/beach%20day.jpg") {
+		t.Errorf("p esc: mode %v, code of %q; want the pinned link's code after closing", mm.mode, mm.urls.qrFor)
+	}
+	if _, cmd := send(t, mm, press("c")); cmd == nil || !reflect.DeepEqual(cmd(), tea.SetClipboard("http://192.168.1.23:8000/photos/beach%20day.jpg")()) {
+		t.Error("c on the main screen does not copy the pinned link")
+	}
+	mm = update(t, m, press("z"))
+	if mm.mode != modeCode || !strings.Contains(mm.View().Content, "http://192.168.1.23:8000/photos/beach%20day.jpg") || !strings.Contains(mm.View().Content, "▀") {
+		t.Errorf("z: mode %v; want the code full screen", mm.mode)
+	}
+	if mm = update(t, mm, press("x")); mm.mode != modeBrowse {
+		t.Errorf("a key on the full-screen code: mode %v, want back to browsing", mm.mode)
+	}
+	m = update(t, m, tea.KeyPressMsg{Code: tea.KeyLeft})
+	if m.files.dir != "/" || m.files.rows[m.files.sel].Name != "photos" {
+		t.Errorf("←: in %q on %v, want the top with photos selected", m.files.dir, m.files.rows[m.files.sel])
+	}
+	// The mouse: the browser's rows start below its title.
+	top := m.lay.headerH
+	if m.lay.sideW == 0 {
+		top += m.lay.urlsH
+	}
+	x := m.lay.sideW + 2
+	m = update(t, m, tea.MouseClickMsg{X: x, Y: top + 2, Button: tea.MouseLeft})
+	if m.files.rows[m.files.sel].Name != "notes.txt" {
+		t.Errorf("a click on the second row: selected %v", m.files.rows[m.files.sel])
+	}
+	m = update(t, m, tea.MouseWheelMsg{X: x, Y: top + 2, Button: tea.MouseWheelUp}, tea.MouseClickMsg{X: x, Y: top + 1, Button: tea.MouseLeft})
+	if m.files.dir != "/photos/" {
+		t.Errorf("a click on the selected folder: in %q, want /photos/", m.files.dir)
+	}
+}
