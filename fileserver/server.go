@@ -1,6 +1,7 @@
-// Package fileserver serves one folder over HTTP, safely and fast: every
-// file is opened through os.Root, bodies leave through sendfile in chunks
-// that the transfer tracker counts, pauses and cancels, and hostile clients
+// Package fileserver serves a folder (or one file, several paths side by
+// side, or a text) over HTTP, safely and fast: every file is opened
+// through os.Root, bodies leave through sendfile in chunks that the
+// transfer tracker counts, pauses and cancels, and hostile clients
 // are cut off by timeouts, size caps and a request-framing check. It is
 // written against net/http alone and runs on every platform; the Linux-only
 // speed-ups sit behind package accel's Listener and ConnState, and answer
@@ -71,6 +72,7 @@ type Server struct {
 	// changing serialises changes to what is shared (Add, Remove), which
 	// build the next share from the current one.
 	changing sync.Mutex
+	uploadTo *folder // --upload-to, opened; nil without it
 	net      netState
 	dirs     *dirCache
 	builds   singleflight.Group // listings being built, by folder
@@ -114,13 +116,15 @@ func New(cfg Config, tracker *transfer.Tracker) (*Server, error) {
 	if len(paths) == 0 {
 		paths = []string{cfg.Root}
 	}
+	if cfg.Text != "" {
+		paths = nil // the text is shared alone
+	}
 	top, err := openShare(paths, cfg.UploadTo, cfg.Hidden)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Text != "" {
-		top = &folder{text: cfg.Text, uploadTo: top.uploadTo}
-	}
+	top.text = cfg.Text
+	s.uploadTo = top.uploadTo
 	s.root.Store(top)
 	if err := s.initAccess(); err != nil {
 		return nil, err
@@ -155,7 +159,7 @@ func (s *Server) SetRoot(dir string) error {
 	if err != nil {
 		return err
 	}
-	f.uploadTo = s.root.Load().uploadTo
+	f.uploadTo = s.uploadTo
 	if old := s.root.Swap(f); old != nil {
 		// The old os.Root is not closed here: requests that loaded it just
 		// before the swap would fail with 500. Its finalizer closes it

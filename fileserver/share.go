@@ -58,17 +58,16 @@ func openItem(path string, hidden bool) (*folder, error) {
 }
 
 // openShare opens paths as a share, and uploadTo ("" for none) as the
-// folder uploads land in.
+// folder uploads land in. No path is an empty share, for a text.
 func openShare(paths []string, uploadTo string, hidden bool) (*folder, error) {
-	var top *folder
+	top := &folder{}
 	if len(paths) == 1 {
 		f, err := openItem(paths[0], hidden)
 		if err != nil {
 			return nil, err
 		}
 		top = f
-	} else {
-		top = &folder{}
+	} else if len(paths) > 1 {
 		for _, p := range paths {
 			f, err := openItem(p, hidden)
 			if err != nil {
@@ -226,11 +225,11 @@ func (s *Server) Paths() []Item {
 		return nil
 	}
 	if top.items == nil {
-		return []Item{{Path: top.path(), URL: top.url(), Dir: top.file == ""}}
+		return []Item{{Path: top.path(), Dir: top.file == ""}}
 	}
 	out := make([]Item, len(top.items))
 	for i, it := range top.items {
-		out[i] = Item{Name: it.name, Path: it.path(), URL: it.url(), Dir: it.file == ""}
+		out[i] = Item{Name: it.name, Path: it.path(), Dir: it.file == ""}
 	}
 	return out
 }
@@ -239,7 +238,6 @@ func (s *Server) Paths() []Item {
 type Item struct {
 	Name string // its name at the top of a share of several; "" alone
 	Path string // on disk
-	URL  string // path of its URL, escaped
 	Dir  bool
 }
 

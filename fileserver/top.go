@@ -68,8 +68,8 @@ func (s *Server) serveTop(w *responseWriter, r *http.Request, top *folder) {
 	writePage(w, r, body)
 }
 
-// itemEntry is how the top of a share of several lists the item it: its
-// name, and its file's or folder's size and time. ok is false when it is
+// itemEntry is the row of the item it at the top of a share: its name,
+// and its file's or folder's size and time. ok is false when it is
 // gone or refused.
 func (s *Server) itemEntry(it *folder) (entry, bool) {
 	rel := "."
