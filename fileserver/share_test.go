@@ -164,3 +164,34 @@ func TestQRPage(t *testing.T) {
 		t.Errorf("the file itself: got %d %q", resp.StatusCode, body)
 	}
 }
+
+// TestShareLiveUploads: uploads to a folder shared alone keep landing in
+// it once a path is added beside it; after SetRoot they land in the new
+// folder.
+func TestShareLiveUploads(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"inbox/keep.txt": "k", "other/o.txt": "o", "next/n.txt": "n"})
+	srv, _, base := startServer(t, fileserver.Config{Root: filepath.Join(root, "inbox"), Upload: true})
+	if _, err := srv.Add(filepath.Join(root, "other")); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/one.txt", "/other/two.txt", "/inbox/three.txt"} {
+		if resp, body := send(t, http.MethodPut, base+path, strings.NewReader("x"), nil); resp.StatusCode != 201 {
+			t.Fatalf("PUT %s: got %d %s", path, resp.StatusCode, body)
+		}
+	}
+	for _, name := range []string{"inbox/one.txt", "inbox/two.txt", "inbox/three.txt"} {
+		if _, err := os.Stat(filepath.Join(root, name)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if err := srv.SetRoot(filepath.Join(root, "next")); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := send(t, http.MethodPut, base+"/four.txt", strings.NewReader("x"), nil); resp.StatusCode != 201 || !strings.Contains(string(body), "/four.txt") {
+		t.Fatalf("PUT after SetRoot: got %d %s", resp.StatusCode, body)
+	}
+	if _, err := os.Stat(filepath.Join(root, "next/four.txt")); err != nil {
+		t.Errorf("after SetRoot the upload went elsewhere: %v", err)
+	}
+}
