@@ -48,8 +48,20 @@ func (s *Server) admit(w *responseWriter, r *http.Request) (*http.Request, bool)
 	if r.ProtoMajor == 1 && len(r.TransferEncoding) > 0 {
 		w.Header().Set("Connection", "close")
 	}
+	if s.control.isBlocked(w.client) {
+		// Closed: a blocked client keeps no connection open.
+		w.Header().Set("Connection", "close")
+		s.errorMessage(w, r, http.StatusForbidden, "The person sharing these files has blocked this device.")
+		return r, false
+	}
 	if !s.authorize(w, r) {
 		return r, false
 	}
 	return s.limitBody(r), true
+}
+
+// gated reports whether requests must go through admit: the quick lane
+// answers only when nothing there could refuse or slow them.
+func (s *Server) gated() bool {
+	return s.access.auth != nil || s.control.nBlock.Load() > 0 || s.control.nCaps.Load() > 0
 }

@@ -68,6 +68,7 @@ type Server struct {
 	files   *fileCache
 	web     web // pages and uploads
 	access  access
+	control control                // per-client block and cap
 	local   atomic.Pointer[string] // HOST.local announced by mDNS
 	// handlers counts running requests: Run returns only after the last
 	// one has logged, even when the grace period ran out.

@@ -122,7 +122,7 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
 	}
-	if len(p) > 0 && w.s.Rate() > 0 {
+	if len(p) > 0 && w.s.limited(w.client) {
 		return w.writeLimited(p)
 	}
 	if w.part != nil {
@@ -148,7 +148,7 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 	if w.rf == nil {
 		return io.Copy(writerOnly{w}, src)
 	}
-	if w.part == nil && w.s.Rate() == 0 {
+	if w.part == nil && !w.s.limited(w.client) {
 		n, err = w.rf.ReadFrom(src)
 		w.bytes += n
 		return n, err

@@ -152,4 +152,7 @@ type Event struct {
 	Log      *LogLine  // for EventLog
 	Text     string    // for EventNotice
 	Time     time.Time // when the notice was given, for EventNotice
+	// Client and Action are set on a notice that records an access
+	// decision (Tracker.Access): who, and what was done ("block", "ask", ...).
+	Client, Action string
 }

@@ -20,6 +20,15 @@ type Controller interface {
 	SetUploads(on bool) error // may fail, e.g. "uploads are not available"
 	Rate() int64              // per-client cap in bytes per second, 0 = none
 	SetRate(bps int64)        // change the cap live (`+`/`-`); 0 turns it off
+
+	// Per client (an IP address, as the clients panel shows it). Each takes
+	// effect at the running transfers' next chunk and is logged by the server.
+	Throttle(client string, bps int64) // a cap of its own beside Rate; 0 removes it
+	ClientRate(client string) int64    // its own cap, 0 = none
+	Kick(client string) int            // cancel its running transfers; how many
+	Block(client string) error         // refuse it from now on, and kick it
+	Unblock(client string) bool        // let it in again; false: was not blocked
+	Blocked() []string                 // the blocked clients, sorted
 }
 
 // URL is one address the share can be reached at.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 )
 
@@ -19,6 +20,8 @@ type fakeCtrl struct {
 	calls     []string
 	active    map[uint64]bool // what Cancel finds running
 	rate      int64
+	caps      map[string]int64
+	blocked   map[string]bool
 
 	startErr   error
 	uploadsErr error
@@ -34,6 +37,8 @@ func newFakeCtrl() *fakeCtrl {
 			{Label: "localhost", URL: "http://127.0.0.1:8000/"},
 		},
 		active:     map[uint64]bool{},
+		caps:       map[string]int64{},
+		blocked:    map[string]bool{},
 		uploadsErr: errors.New("uploads are not available"),
 	}
 }
@@ -158,6 +163,54 @@ func (f *fakeCtrl) SetRate(bps int64) {
 	defer f.mu.Unlock()
 	f.record("SetRate(%d)", bps)
 	f.rate = bps
+}
+
+func (f *fakeCtrl) Throttle(client string, bps int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Throttle(%s, %d)", client, bps)
+	f.caps[client] = bps
+}
+
+func (f *fakeCtrl) ClientRate(client string) int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.caps[client]
+}
+
+func (f *fakeCtrl) Kick(client string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Kick(%s)", client)
+	return 0
+}
+
+func (f *fakeCtrl) Block(client string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Block(%s)", client)
+	f.blocked[client] = true
+	return nil
+}
+
+func (f *fakeCtrl) Unblock(client string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Unblock(%s)", client)
+	was := f.blocked[client]
+	delete(f.blocked, client)
+	return was
+}
+
+func (f *fakeCtrl) Blocked() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for c := range f.blocked {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
 }
 
 var _ Controller = (*fakeCtrl)(nil)

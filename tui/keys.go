@@ -7,15 +7,20 @@ import "charm.land/bubbles/v2/key"
 // a key press would do.
 type keyMap struct {
 	// Main screen.
-	Pause     key.Binding
-	Folder    key.Binding
-	Listen    key.Binding
-	Cancel    key.Binding
-	History   key.Binding // the ended transfers in place of the running ones
-	Copy      key.Binding
-	Uploads   key.Binding
-	RateUp    key.Binding // raise the per-client cap (Model.changeRate)
-	RateDown  key.Binding
+	Pause    key.Binding
+	Folder   key.Binding
+	Listen   key.Binding
+	Cancel   key.Binding
+	History  key.Binding // the ended transfers in place of the running ones
+	Copy     key.Binding
+	Uploads  key.Binding
+	RateUp   key.Binding // raise the per-client cap (Model.changeRate)
+	RateDown key.Binding
+	// In the clients panel, for the selected client.
+	Throttle  key.Binding
+	Kick      key.Binding
+	Block     key.Binding
+	Unblock   key.Binding
 	NextPanel key.Binding
 	PrevPanel key.Binding
 	Up        key.Binding
@@ -58,6 +63,10 @@ func DefaultKeyMap() keyMap {
 		Uploads:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "uploads on")),
 		RateUp:      key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "raise rate cap")),
 		RateDown:    key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "lower rate cap")),
+		Throttle:    key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "throttle client")),
+		Kick:        key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "kick client")),
+		Block:       key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "block client")),
+		Unblock:     key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "unblock client")),
 		NextPanel:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "panel")),
 		PrevPanel:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev panel")),
 		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -89,7 +98,7 @@ func DefaultKeyMap() keyMap {
 func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
 		k.Pause, k.Folder, k.Listen, k.Cancel, k.Copy, k.Quit, k.Help, k.NextPanel,
-		k.ClearFilter,
+		k.ClearFilter, k.Throttle, k.Kick, k.Block, k.Unblock,
 		k.Complete, k.Apply, k.Dismiss,
 		k.FilterApply, k.FilterClear,
 		k.Yes, k.No, k.Force,
@@ -103,6 +112,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.NextPanel, k.PrevPanel, k.Cancel, k.History, k.Copy},
 		{k.Pause, k.Listen, k.Folder, k.Uploads, k.RateUp, k.RateDown},
 		{k.Filter, k.ClearFilter, k.Help, k.Quit},
+		{k.Throttle, k.Kick, k.Block, k.Unblock},
 		{k.Complete, k.Apply, k.Dismiss},
 		{k.FilterApply, k.FilterClear},
 		{k.Yes, k.No, k.Force},
@@ -117,9 +127,12 @@ type keyState struct {
 	uploads     bool
 	canCancel   bool // a running transfer is selected
 	canCopy     bool // there is a URL to copy
+	client      bool // a client is selected in the focused clients panel
+	blocked     bool // and it is blocked
 	history     bool // the history shows in place of the running transfers
 	filtered    bool // the log is filtered
 	showAllHelp bool
+	prompt      promptFor // what the open prompt asks for (modePrompt)
 }
 
 // forState returns k with bindings enabled and labelled for s.
@@ -138,6 +151,10 @@ func (k keyMap) forState(s keyState) keyMap {
 	k.FilterClear.SetEnabled(filter)
 	k.Cancel.SetEnabled(main && s.canCancel)
 	k.Copy.SetEnabled(main && s.canCopy)
+	k.Throttle.SetEnabled(main && s.client)
+	k.Kick.SetEnabled(main && s.client)
+	k.Block.SetEnabled(main && s.client && !s.blocked)
+	k.Unblock.SetEnabled(main && s.client && s.blocked)
 	if s.paused {
 		k.Pause.SetHelp("p", "resume")
 	} else {
@@ -165,10 +182,16 @@ func (k keyMap) forState(s keyState) keyMap {
 	}
 
 	input := s.mode == modeFolder
-	k.Interrupt.SetEnabled(input || filter)
-	k.Complete.SetEnabled(input)
-	k.Apply.SetEnabled(input)
-	k.Dismiss.SetEnabled(input)
+	prompt := s.mode == modePrompt
+	k.Interrupt.SetEnabled(input || filter || prompt)
+	k.Complete.SetEnabled(input || prompt && s.prompt == promptLinkPath)
+	k.Apply.SetEnabled(input || prompt)
+	k.Dismiss.SetEnabled(input || prompt)
+	if prompt {
+		k.Apply.SetHelp("enter", "apply")
+	} else {
+		k.Apply.SetHelp("enter", "serve it")
+	}
 
 	confirm := s.mode == modeConfirmQuit
 	k.Yes.SetEnabled(confirm)

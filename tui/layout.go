@@ -62,6 +62,7 @@ func (m *Model) layout() {
 	}
 	m.header.SetSize(w)
 	m.input.SetSize(w)
+	m.prompt.SetSize(w)
 	m.help.SetWidth(w)
 	l.statusH = m.statusHeight()
 	l.helpH = lineCount(m.help.View(m.keys))
@@ -178,6 +179,8 @@ func (m Model) statusHeight() int {
 		return 1
 	case m.mode == modeFolder:
 		return m.input.height()
+	case m.mode == modePrompt:
+		return m.prompt.height()
 	case m.mode == modeFilter:
 		return 1
 	case m.status.text != "":

@@ -73,6 +73,7 @@ const (
 	modeFolder           // typing a folder
 	modeConfirmQuit      // asking whether to quit while transfers run
 	modeFilter           // typing the log's filter
+	modePrompt           // typing into a one-line prompt (lineInput)
 )
 
 // tick refreshes the clock-driven parts: uptime, ended rows, messages.
@@ -111,6 +112,7 @@ type Model struct {
 	clients   clientsView
 	log       logView
 	input     rootInput
+	prompt    lineInput
 
 	mode        mode
 	focus       panel
@@ -167,6 +169,7 @@ func New(ctrl Controller, events <-chan transfer.Event, opts Options) Model {
 		clients:   newClientsView(&st, keys),
 		log:       newLogView(&st, keys),
 		input:     newRootInput(&st),
+		prompt:    newLineInput(&st),
 		focus:     panelTransfers,
 	}
 	m.help.Styles = st.Help
@@ -218,6 +221,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.input, cmd = m.input.Update(msg)
 		case modeFilter:
 			m.setFilter(m.filter + msg.Content)
+		case modePrompt:
+			m.prompt, cmd = m.prompt.Update(msg)
 		}
 	}
 	m.sync()
@@ -269,6 +274,7 @@ func (m *Model) refresh() {
 	m.uploads = m.ctrl.Uploads()
 	m.header.rate = m.ctrl.Rate()
 	m.urls.setURLs(m.ctrl.URLs())
+	m.refreshMarks()
 }
 
 func (m *Model) setStatus(text string) {
@@ -309,6 +315,7 @@ func (m *Model) setStyles(st Styles) {
 	*m.styles = st
 	m.help.Styles = st.Help
 	m.input.setStyles(m.styles)
+	m.prompt.setStyles(m.styles)
 	m.transfers.bar = newBar(m.styles)
 	m.clients.bar = newBar(m.styles)
 	m.urls.restyle()
@@ -347,6 +354,24 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 			}
 		case msg.Text != "":
 			m.setFilter(m.filter + msg.Text)
+		}
+		return m, nil
+
+	case modePrompt:
+		switch {
+		case key.Matches(msg, k.Interrupt):
+			m.closePrompt()
+			return m.quit()
+		case key.Matches(msg, k.Dismiss):
+			m.closePrompt()
+		case key.Matches(msg, k.Complete):
+			m.completePrompt()
+		case key.Matches(msg, k.Apply):
+			return m.applyPrompt()
+		default:
+			var cmd tea.Cmd
+			m.prompt, cmd = m.prompt.Update(msg)
+			return m, cmd
 		}
 		return m, nil
 
@@ -422,6 +447,14 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		case !m.uploads && was:
 			m.note("uploads off")
 		}
+	case key.Matches(msg, k.Throttle):
+		return m.openThrottle()
+	case key.Matches(msg, k.Kick):
+		m.kickSelected()
+	case key.Matches(msg, k.Block):
+		m.blockSelected()
+	case key.Matches(msg, k.Unblock):
+		m.unblockSelected()
 	case key.Matches(msg, k.RateUp, k.RateDown):
 		cmd := m.changeRate(key.Matches(msg, k.RateUp))
 		return m, cmd
@@ -548,7 +581,11 @@ func (m *Model) sync() {
 func (m Model) keyState() keyState {
 	r, ok := m.transfers.selected()
 	_, hasURL := m.urls.selected()
+	client, hasClient := m.selectedClient()
 	return keyState{
+		client:      hasClient,
+		blocked:     hasClient && m.clients.marks[client] == "blocked",
+		prompt:      m.prompt.what,
 		mode:        m.mode,
 		paused:      m.paused,
 		listening:   m.listening,

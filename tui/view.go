@@ -101,6 +101,8 @@ func (m Model) statusView() string {
 			plural(n, "transfer is", "transfers are")+" still running. Quit anyway? (y/n)", m.width))
 	case m.mode == modeFolder:
 		return m.input.View()
+	case m.mode == modePrompt:
+		return m.prompt.View()
 	case m.mode == modeFilter:
 		return st.Status.Prompt.Render("/") + " " + truncateLeft(transfer.Printable(m.filter), max(1, m.width-4)) + "▏"
 	case m.status.err:

@@ -1,0 +1,85 @@
+//go:build linux
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"shareit/transfer/testkit"
+)
+
+// TestClientControlTUI: in the clients panel, T throttles the selected
+// client, K kicks it (its download stops), B blocks it (403 from then on)
+// and U unblocks it; each is confirmed on screen and logged with its time;
+// a block still in force at exit is in the summary and the receipt.
+func TestClientControlTUI(t *testing.T) {
+	needTools(t, "tmux")
+	share := t.TempDir()
+	f, err := os.Create(filepath.Join(share, "big.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Truncate(1 << 30) // sparse
+	f.Close()
+	receipt := filepath.Join(t.TempDir(), "r.jsonl")
+	s := startTUISession(t, "-b", "127.0.0.1", "-p", "0", "--receipt", receipt, share)
+	port, err := strconv.Atoi(s.waitScreen("the URL panel", regexp.MustCompile(`http://127\.0\.0\.1:(\d+)/`))[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://127.0.0.1:" + strconv.Itoa(port) + "/big.bin"
+	d := startPacedDownload(t, url)
+	s.waitScreen("the client's row", regexp.MustCompile(`127\.0\.0\.1\s+1 active`))
+	s.keys("Tab") // the clients panel
+	s.keys("T")
+	s.waitScreen("the throttle prompt", regexp.MustCompile(`cap for 127\.0\.0\.1`))
+	s.typeText("300KB/s")
+	s.keys("Enter")
+	s.waitScreen("the confirmation", regexp.MustCompile(`127\.0\.0\.1 throttled to 300 KB/s`))
+	s.waitScreen("the timed log line", regexp.MustCompile(`\d\d:\d\d:\d\d.*throttled 127\.0\.0\.1 to 300 KB/s`))
+	s.waitScreen("the mark in the row", regexp.MustCompile(`127\.0\.0\.1 ≤300 KB/s`))
+
+	s.keys("K")
+	s.waitScreen("the kick's confirmation", regexp.MustCompile(`kicked 127\.0\.0\.1: 1 transfer stopped`))
+	testkit.Eventually(t, waitFor, "the kicked download to end", func() bool {
+		select {
+		case err := <-d.done:
+			d.done <- err // for the cleanup
+			return true
+		default:
+			return false
+		}
+	})
+
+	s.keys("B")
+	s.waitScreen("the block's confirmation", regexp.MustCompile(`blocked 127\.0\.0\.1: its requests get 403`))
+	if status, body := get(t, port, "/"); status != 403 || strings.Contains(body, "big.bin") {
+		t.Errorf("blocked: got %d (leaks the share: %v), want 403", status, strings.Contains(body, "big.bin"))
+	}
+	s.keys("U")
+	s.waitScreen("the unblock's confirmation", regexp.MustCompile(`unblocked 127\.0\.0\.1`))
+	if status, _ := get(t, port, "/"); status != 200 {
+		t.Errorf("unblocked: got %d, want 200", status)
+	}
+	s.keys("B")
+	s.waitScreen("blocked again", regexp.MustCompile(`127\.0\.0\.1 blocked`))
+	s.keys("q")
+	testkit.Eventually(t, waitFor, "shareit to exit", func() bool { _, ok := s.exitStatus(); return ok })
+	if !regexp.MustCompile(`(?m)^  blocked: 127\.0\.0\.1$`).MatchString(s.screen()) {
+		t.Errorf("the summary does not say who was blocked:\n%s", s.screen())
+	}
+	b, err := os.ReadFile(receipt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{"blocked", "unblocked"} {
+		if !strings.Contains(string(b), `"client":"127.0.0.1","kind":"`+kind+`"`) {
+			t.Errorf("receipt %s: no %s line", b, kind)
+		}
+	}
+}

@@ -1,0 +1,73 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestClientKeys: in the clients panel, T (with a typed rate), K, B and U
+// act on the selected client, and the status line confirms each.
+func TestClientKeys(t *testing.T) {
+	ctrl := newFakeCtrl()
+	m, _ := newTest(t, ctrl, 100, 30)
+	m = update(t, m, busy(), press("tab"))
+	addr := m.clients.selAddr
+	if addr == "" {
+		t.Fatal("no client selected in the clients panel")
+	}
+	m = update(t, m, press("T"))
+	if m.mode != modePrompt {
+		t.Fatalf("after T: got mode %d, want the prompt", m.mode)
+	}
+	m = update(t, m, typeText("fast")...)
+	m = update(t, m, press("enter"))
+	if m.mode != modePrompt || m.prompt.err == "" {
+		t.Fatalf("a bad rate: got mode %d, error %q; want the prompt kept with an error", m.mode, m.prompt.err)
+	}
+	for range len("fast") {
+		m = update(t, m, press("backspace"))
+	}
+	m = update(t, m, typeText("500KB/s")...)
+	m = update(t, m, press("enter"))
+	if m.mode != modeMain || !strings.Contains(m.status.text, "throttled to 500 KB/s") {
+		t.Fatalf("after the rate: mode %d, status %q", m.mode, m.status.text)
+	}
+	if got := m.clients.marks[addr]; got != "≤500 KB/s" {
+		t.Errorf("mark: got %q, want ≤500 KB/s", got)
+	}
+	m = update(t, m, press("K"))
+	if !strings.HasPrefix(m.status.text, "kicked "+addr) {
+		t.Errorf("after K: status %q", m.status.text)
+	}
+	m = update(t, m, press("U"))
+	if slices.Contains(ctrl.Calls(), "Unblock("+addr+")") {
+		t.Error("U applied to a client that is not blocked")
+	}
+	m = update(t, m, press("B"))
+	if !strings.HasPrefix(m.status.text, "blocked "+addr) || m.clients.marks[addr] != "blocked" {
+		t.Errorf("after B: status %q, mark %q", m.status.text, m.clients.marks[addr])
+	}
+	m = update(t, m, press("U"))
+	if !strings.HasPrefix(m.status.text, "unblocked "+addr) {
+		t.Errorf("after U: status %q", m.status.text)
+	}
+	want := []string{"Throttle(" + addr + ", 500000)", "Kick(" + addr + ")", "Block(" + addr + ")", "Unblock(" + addr + ")"}
+	for _, w := range want {
+		if !slices.Contains(ctrl.Calls(), w) {
+			t.Errorf("calls %q: missing %q", ctrl.Calls(), w)
+		}
+	}
+}
+
+// TestBlockedClientStaysListed: a blocked client the tracker no longer
+// lists still has its row, so that it can be unblocked.
+func TestBlockedClientStaysListed(t *testing.T) {
+	ctrl := newFakeCtrl()
+	ctrl.Block("10.9.9.9")
+	m, _ := newTest(t, ctrl, 100, 30)
+	m = update(t, m, busy())
+	if m.clients.index("10.9.9.9") < 0 {
+		t.Fatalf("rows %v: the blocked client is missing", m.clients.rows)
+	}
+}
