@@ -54,6 +54,8 @@ type Config struct {
 	CertFile string       // HTTPS with this certificate (PEM) ...
 	KeyFile  string       // ... and its key
 	Rate     int64        // per-client cap in bytes per second; 0 = none
+	// Who gets in: a secret token in every URL (--secret).
+	Secret bool
 }
 
 // Server is the HTTP side of shareit: a handler for one folder, and the
@@ -69,6 +71,7 @@ type Server struct {
 	web     web // pages and uploads
 	access  access
 	control control                // per-client block and cap
+	secret  atomic.Pointer[secret] // --secret's token; nil without
 	local   atomic.Pointer[string] // HOST.local announced by mDNS
 	// handlers counts running requests: Run returns only after the last
 	// one has logged, even when the grace period ran out.
@@ -349,7 +352,7 @@ func (s *Server) logRequest(w *responseWriter) {
 type request struct{ method, uri, proto, referer, userAgent string }
 
 func requestOf(r *http.Request) request {
-	return request{r.Method, r.RequestURI, r.Proto, r.Referer(), r.UserAgent()}
+	return request{r.Method, logURI(r.RequestURI), r.Proto, redact(r.Referer()), r.UserAgent()}
 }
 
 // request is the request the response answers.

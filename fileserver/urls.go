@@ -16,8 +16,19 @@ type URL struct {
 // URLs lists the URLs the server answers on: one per LAN address when bound
 // to every interface (IPv4, which is what phones and browsers are given),
 // the bound address otherwise, and the loopback URL last when it is reachable;
-// first, the HOST.local name when the share is announced with mDNS.
+// first, the HOST.local name when the share is announced with mDNS. With
+// --secret, each carries the token.
 func (s *Server) URLs() []URL {
+	urls := s.baseURLs()
+	if p := s.secretPath(); p != "" {
+		for i := range urls {
+			urls[i].URL += p
+		}
+	}
+	return urls
+}
+
+func (s *Server) baseURLs() []URL {
 	addr, err := netip.ParseAddrPort(s.Addr())
 	if err != nil {
 		return nil

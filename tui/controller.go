@@ -29,6 +29,9 @@ type Controller interface {
 	Block(client string) error         // refuse it from now on, and kick it
 	Unblock(client string) bool        // let it in again; false: was not blocked
 	Blocked() []string                 // the blocked clients, sorted
+
+	Secret() bool // URLs carry a secret token (--secret)
+	NewSecret()   // replace it: the old links stop working at once
 }
 
 // URL is one address the share can be reached at.

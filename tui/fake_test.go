@@ -21,6 +21,7 @@ type fakeCtrl struct {
 	active    map[uint64]bool // what Cancel finds running
 	rate      int64
 	caps      map[string]int64
+	secret    bool
 	blocked   map[string]bool
 
 	startErr   error
@@ -211,6 +212,21 @@ func (f *fakeCtrl) Blocked() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+func (f *fakeCtrl) Secret() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.secret
+}
+
+func (f *fakeCtrl) NewSecret() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("NewSecret")
+	for i := range f.urls {
+		f.urls[i].URL += "~s/new"
+	}
 }
 
 var _ Controller = (*fakeCtrl)(nil)

@@ -21,6 +21,7 @@ type keyMap struct {
 	Kick      key.Binding
 	Block     key.Binding
 	Unblock   key.Binding
+	Secret    key.Binding // a new secret token (--secret)
 	NextPanel key.Binding
 	PrevPanel key.Binding
 	Up        key.Binding
@@ -67,6 +68,7 @@ func DefaultKeyMap() keyMap {
 		Kick:        key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "kick client")),
 		Block:       key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "block client")),
 		Unblock:     key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "unblock client")),
+		Secret:      key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "new secret link")),
 		NextPanel:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "panel")),
 		PrevPanel:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev panel")),
 		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -112,7 +114,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.NextPanel, k.PrevPanel, k.Cancel, k.History, k.Copy},
 		{k.Pause, k.Listen, k.Folder, k.Uploads, k.RateUp, k.RateDown},
 		{k.Filter, k.ClearFilter, k.Help, k.Quit},
-		{k.Throttle, k.Kick, k.Block, k.Unblock},
+		{k.Throttle, k.Kick, k.Block, k.Unblock, k.Secret},
 		{k.Complete, k.Apply, k.Dismiss},
 		{k.FilterApply, k.FilterClear},
 		{k.Yes, k.No, k.Force},
@@ -129,6 +131,7 @@ type keyState struct {
 	canCopy     bool // there is a URL to copy
 	client      bool // a client is selected in the focused clients panel
 	blocked     bool // and it is blocked
+	secret      bool // URLs carry a secret token
 	history     bool // the history shows in place of the running transfers
 	filtered    bool // the log is filtered
 	showAllHelp bool
@@ -151,6 +154,7 @@ func (k keyMap) forState(s keyState) keyMap {
 	k.FilterClear.SetEnabled(filter)
 	k.Cancel.SetEnabled(main && s.canCancel)
 	k.Copy.SetEnabled(main && s.canCopy)
+	k.Secret.SetEnabled(main && s.secret)
 	k.Throttle.SetEnabled(main && s.client)
 	k.Kick.SetEnabled(main && s.client)
 	k.Block.SetEnabled(main && s.client && !s.blocked)

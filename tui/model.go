@@ -124,6 +124,7 @@ type Model struct {
 	paused    bool
 	listening bool
 	uploads   bool
+	secret    bool
 
 	status status
 	exit   Exit
@@ -272,6 +273,7 @@ func (m *Model) refresh() {
 	m.paused = m.ctrl.Paused()
 	m.listening = m.ctrl.Listening()
 	m.uploads = m.ctrl.Uploads()
+	m.secret = m.ctrl.Secret()
 	m.header.rate = m.ctrl.Rate()
 	m.urls.setURLs(m.ctrl.URLs())
 	m.refreshMarks()
@@ -447,6 +449,16 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		case !m.uploads && was:
 			m.note("uploads off")
 		}
+	case key.Matches(msg, k.Secret):
+		m.ctrl.NewSecret()
+		m.refresh()
+		// Whole here, where the URL panel may have to cut it: people read
+		// it out or type it.
+		text := "new secret link: the old one no longer works"
+		if u, ok := m.urls.selected(); ok {
+			text = "new secret link " + transfer.Printable(u.URL) + " (the old one no longer works)"
+		}
+		m.setStatus(text)
 	case key.Matches(msg, k.Throttle):
 		return m.openThrottle()
 	case key.Matches(msg, k.Kick):
@@ -584,6 +596,7 @@ func (m Model) keyState() keyState {
 	client, hasClient := m.selectedClient()
 	return keyState{
 		client:      hasClient,
+		secret:      m.secret,
 		blocked:     hasClient && m.clients.marks[client] == "blocked",
 		prompt:      m.prompt.what,
 		mode:        m.mode,

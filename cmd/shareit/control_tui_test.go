@@ -83,3 +83,40 @@ func TestClientControlTUI(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretTUI: S makes a new secret token: the URL panel shows it, the
+// old link gets 403 at once, the new one gets in, and the log says so
+// without the token.
+func TestSecretTUI(t *testing.T) {
+	needTools(t, "tmux")
+	s := startTUISession(t, "-b", "127.0.0.1", "-p", "0", "--secret", shareDir(t))
+	// The URL panel may cut the URL; S's confirmation shows it whole.
+	s.waitScreen("the secret URL", regexp.MustCompile(`http://127\.0\.0\.1:\d+/~s/`))
+	s.keys("S")
+	confirm := regexp.MustCompile(`new secret link http://127\.0\.0\.1:(\d+)/~s/([A-Za-z0-9_-]{24}) \(the old one no longer works\)`)
+	m := s.waitScreen("the confirmation", confirm)
+	port, err := strconv.Atoi(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := m[2]
+	if status, _ := get(t, port, "/~s/"+old+"/a.txt"); status != 200 {
+		t.Fatalf("the link: got %d, want 200", status)
+	}
+	s.keys("S")
+	var fresh string
+	testkit.Eventually(t, waitFor, "a second new token", func() bool {
+		m := confirm.FindStringSubmatch(s.screen())
+		if m != nil && m[2] != old {
+			fresh = m[2]
+		}
+		return fresh != ""
+	})
+	s.waitScreen("the log line", regexp.MustCompile(`\d\d:\d\d:\d\d.*new secret link [A-Za-z0-9_-]{4}…; the old one no longer works`))
+	if status, _ := get(t, port, "/~s/"+old+"/a.txt"); status != 403 {
+		t.Errorf("the old link: got %d, want 403", status)
+	}
+	if status, _ := get(t, port, "/~s/"+fresh+"/a.txt"); status != 200 {
+		t.Errorf("the new link: got %d, want 200", status)
+	}
+}

@@ -76,6 +76,7 @@ func run(args []string) error {
 		CertFile:       o.access.certFile,
 		KeyFile:        o.access.keyFile,
 		Rate:           o.access.rate,
+		Secret:         o.access.secret,
 		Version:        version,
 	}, tracker)
 	if err != nil {

@@ -75,6 +75,9 @@ func headerNotes(o *options, now time.Time) []string {
 	if o.access.auth != "" {
 		notes = append(notes, "password")
 	}
+	if o.access.secret {
+		notes = append(notes, "secret link")
+	}
 	if n := o.reach.maxDownloads; n > 0 {
 		notes = append(notes, fmt.Sprintf("ends after %d downloads", n))
 	}

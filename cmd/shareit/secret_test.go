@@ -1,0 +1,62 @@
+package main
+
+import (
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// curlRun runs curl with args and returns its output; -s -S are added.
+func curlRun(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("curl", append([]string{"-sS"}, args...)...).Output()
+	if err != nil {
+		t.Fatalf("curl %s: %v", strings.Join(args, " "), err)
+	}
+	return string(out)
+}
+
+// TestSecretCurl: the real binary with --secret (and --tls): the banner's
+// URLs carry the token; curl without it gets 403 and no listing; with it
+// and a cookie jar, the cookie (Secure under TLS) takes it to the listing;
+// the request log never holds the token; --auth still lets a script in.
+func TestSecretCurl(t *testing.T) {
+	needTools(t, "curl")
+	dir := shareDir(t)
+	p := start(t, dir, "--headless", "-b", "127.0.0.1", "-p", "0", "--secret", "--tls", "--auth", "ana:pw")
+	head, urls := p.banner()
+	if !strings.Contains(strings.Join(head, "\n"), "Secret link") {
+		t.Errorf("banner %q: does not say the link is secret", head)
+	}
+	m := regexp.MustCompile(`^(https://127\.0\.0\.1:\d+)/~s/([A-Za-z0-9_-]{22,})$`).FindStringSubmatch(urls[0].url)
+	if m == nil {
+		t.Fatalf("banner URL %s: want /~s/TOKEN", urls[0].url)
+	}
+	base, tok := m[1], m[2]
+	if out := curlRun(t, "-k", "-w", "%{http_code}", base+"/"); !strings.HasSuffix(out, "401") || strings.Contains(out, "a.txt") {
+		t.Errorf("no token, no password: got %q, want 401 and no listing", out)
+	}
+	jar := filepath.Join(t.TempDir(), "jar")
+	out := curlRun(t, "-k", "-L", "-c", jar, "-b", jar, "-D", "-", urls[0].url)
+	if !strings.Contains(out, "a.txt") {
+		t.Errorf("with the link: got %q, want the listing", out)
+	}
+	if !regexp.MustCompile(`(?i)set-cookie: shareit_key=[^\r\n]*; HttpOnly; Secure; SameSite=Lax`).MatchString(out) {
+		t.Errorf("with the link: no Secure, HttpOnly, SameSite=Lax cookie in %q", out)
+	}
+	if out := curlRun(t, "-k", "-b", jar, base+"/a.txt"); out != "hello, a\n" {
+		t.Errorf("with the cookie: got %q", out)
+	}
+	if out := curlRun(t, "-k", "-u", "ana:pw", "-w", "%{http_code}", base+"/a.txt"); !strings.HasSuffix(out, "200") {
+		t.Errorf("with the password only: got %q, want 200", out)
+	}
+	p.waitLine(regexp.MustCompile(`"GET /a\.txt HTTP/2\.0" 200 .*`))
+	p.waitLine(regexp.MustCompile(`"GET /~s/` + tok[:4] + `… HTTP/2\.0" 303`))
+	for _, l := range p.output() {
+		if strings.Contains(l, tok[4:]) && !strings.HasPrefix(l, "  https://") {
+			t.Errorf("a line past the banner holds the token: %s", l)
+		}
+	}
+}
