@@ -4,8 +4,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"shareit/transfer/testkit"
 )
 
 // curlRun runs curl with args and returns its output; -s -S are added.
@@ -59,4 +62,22 @@ func TestSecretCurl(t *testing.T) {
 			t.Errorf("a line past the banner holds the token: %s", l)
 		}
 	}
+}
+
+// TestBackoffCurl: the real binary answers curl's wrong passwords late
+// after a few, says so with Retry-After, and logs the back-off on stderr.
+func TestBackoffCurl(t *testing.T) {
+	needTools(t, "curl")
+	p := start(t, shareDir(t), "--headless", "-b", "127.0.0.1", "-p", "0", "--auth", "ana:pw")
+	base := "http://127.0.0.1:" + strconv.Itoa(p.port())
+	var last string
+	for i := range 7 {
+		last = curlRun(t, "-D", "-", "-o", "/dev/null", "-u", "ana:guess"+strconv.Itoa(i), base+"/a.txt")
+	}
+	if !regexp.MustCompile(`(?i)\r\nretry-after: \d+\r\n`).MatchString(last) || !strings.Contains(last, " 401") {
+		t.Errorf("the 7th wrong password: got %q, want 401 with Retry-After", last)
+	}
+	testkit.Eventually(t, waitFor, "the back-off on stderr", func() bool {
+		return regexp.MustCompile(`\[\d\d/\w+/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] 127\.0\.0\.1: 6 wrong passwords or tokens; its answers now come late \(back-off\)`).MatchString(p.stderr.String())
+	})
 }
