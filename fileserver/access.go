@@ -44,6 +44,10 @@ func (s *Server) initAccess() error {
 	if s.cfg.Secret {
 		s.secret.Store(newSecret())
 	}
+	s.ask.on, s.ask.wait = s.cfg.Ask, s.cfg.AskWait
+	if s.ask.wait <= 0 {
+		s.ask.wait = DefaultAskWait
+	}
 	return nil
 }
 
@@ -67,7 +71,7 @@ func (s *Server) admit(w *responseWriter, r *http.Request) (*http.Request, bool)
 	if s.control.isBlocked(w.client) {
 		// Closed: a blocked client keeps no connection open.
 		w.Header().Set("Connection", "close")
-		s.errorMessage(w, r, http.StatusForbidden, "The person sharing these files has blocked this device.")
+		s.errorMessage(w, r, http.StatusForbidden, s.control.blockedText(w.client))
 		return r, false
 	}
 	r, ok := s.authorize(w, r)
@@ -75,13 +79,16 @@ func (s *Server) admit(w *responseWriter, r *http.Request) (*http.Request, bool)
 		return r, false
 	}
 	w.r = r
+	if s.ask.on && !s.admitDevice(w, r) {
+		return r, false
+	}
 	return s.limitBody(r), true
 }
 
 // gated reports whether requests must go through admit: the quick lane
 // answers only when nothing there could refuse or slow them.
 func (s *Server) gated() bool {
-	return s.access.auth != nil || s.secret.Load() != nil ||
+	return s.access.auth != nil || s.secret.Load() != nil || s.ask.on ||
 		s.control.nBlock.Load() > 0 || s.control.nCaps.Load() > 0
 }
 

@@ -26,7 +26,7 @@ var errTooManyBlocked = errors.New("too many blocked clients (" + strconv.Itoa(m
 // control is the per-client decisions.
 type control struct {
 	mu      sync.Mutex
-	blocked map[string]bool
+	blocked map[string]bool              // true: denied under --ask; false: blocked
 	caps    map[string]*transfer.Limiter // a client's own cap
 	nCaps   atomic.Int32                 // len(caps): no lock on the path of an uncapped body
 	nBlock  atomic.Int32                 // len(blocked): no lock per request while nobody is blocked
@@ -39,7 +39,18 @@ func (c *control) isBlocked(client string) bool {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.blocked[client]
+	_, ok := c.blocked[client]
+	return ok
+}
+
+// blockedText is the sentence a blocked client's page says.
+func (c *control) blockedText(client string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.blocked[client] {
+		return "The person sharing these files did not let this device in."
+	}
+	return "The person sharing these files has blocked this device."
 }
 
 // capOf is client's own limiter, nil when it has none.
@@ -52,11 +63,12 @@ func (c *control) capOf(client string) *transfer.Limiter {
 	return c.caps[client]
 }
 
-// block adds client; it reports whether it was not blocked already.
-func (c *control) block(client string) (bool, error) {
+// block adds client, denied (under --ask) or blocked; it reports whether
+// it was not blocked already.
+func (c *control) block(client string, denied bool) (bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.blocked[client] {
+	if _, ok := c.blocked[client]; ok {
 		return false, nil
 	}
 	if len(c.blocked) >= maxBlocked {
@@ -65,7 +77,7 @@ func (c *control) block(client string) (bool, error) {
 	if c.blocked == nil {
 		c.blocked = map[string]bool{}
 	}
-	c.blocked[client] = true
+	c.blocked[client] = denied
 	c.nBlock.Store(int32(len(c.blocked)))
 	return true, nil
 }
@@ -73,7 +85,7 @@ func (c *control) block(client string) (bool, error) {
 // Block refuses client from now on with a 403 page and stops its running
 // transfers at their next chunk. Logged.
 func (s *Server) Block(client string) error {
-	added, err := s.control.block(client)
+	added, err := s.control.block(client, false)
 	if err != nil || !added {
 		return err
 	}
@@ -87,7 +99,7 @@ func (s *Server) Block(client string) error {
 func (s *Server) Unblock(client string) bool {
 	c := &s.control
 	c.mu.Lock()
-	was := c.blocked[client]
+	_, was := c.blocked[client]
 	delete(c.blocked, client)
 	c.nBlock.Store(int32(len(c.blocked)))
 	c.mu.Unlock()

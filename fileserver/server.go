@@ -54,8 +54,11 @@ type Config struct {
 	CertFile string       // HTTPS with this certificate (PEM) ...
 	KeyFile  string       // ... and its key
 	Rate     int64        // per-client cap in bytes per second; 0 = none
-	// Who gets in: a secret token in every URL (--secret).
-	Secret bool
+	// Who gets in: a secret token in every URL (--secret); each new
+	// device waits until the person at the terminal allows it (--ask).
+	Secret  bool
+	Ask     bool
+	AskWait time.Duration // how long a device waits for an answer; 0 means DefaultAskWait
 }
 
 // Server is the HTTP side of shareit: a handler for one folder, and the
@@ -72,6 +75,7 @@ type Server struct {
 	access  access
 	control control                // per-client block and cap
 	secret  atomic.Pointer[secret] // --secret's token; nil without
+	ask     asks                   // --ask: who waits, who was let in
 	local   atomic.Pointer[string] // HOST.local announced by mDNS
 	// handlers counts running requests: Run returns only after the last
 	// one has logged, even when the grace period ran out.

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestClientKeys: in the clients panel, T (with a typed rate), K, B and U
@@ -69,5 +70,36 @@ func TestBlockedClientStaysListed(t *testing.T) {
 	m = update(t, m, busy())
 	if m.clients.index("10.9.9.9") < 0 {
 		t.Fatalf("rows %v: the blocked client is missing", m.clients.rows)
+	}
+}
+
+// TestAskKeys: the oldest device waiting shows with what it is; A allows
+// it, D denies the next; the keys apply only while one waits.
+func TestAskKeys(t *testing.T) {
+	ctrl := newFakeCtrl()
+	ctrl.asks = []Ask{
+		{Client: "10.0.0.9", Device: "iPhone, Safari", Since: t0.Add(-5 * time.Second)},
+		{Client: "10.0.0.10", Device: "curl", Since: t0},
+	}
+	m, _ := newTest(t, ctrl, 100, 30)
+	screen := m.View().Content
+	if !strings.Contains(screen, "? 10.0.0.9 (iPhone, Safari) asks to come in, 5s ago · A allow · D deny · 1 more waiting") {
+		t.Fatalf("the ask line is missing:\n%s", screen)
+	}
+	m = update(t, m, press("A"))
+	if !strings.Contains(m.status.text, "allowed 10.0.0.9 (iPhone, Safari)") {
+		t.Errorf("after A: status %q", m.status.text)
+	}
+	m = update(t, m, press("D"))
+	if !strings.Contains(m.status.text, "denied 10.0.0.10 (curl)") {
+		t.Errorf("after D: status %q", m.status.text)
+	}
+	if strings.Contains(m.View().Content, "asks to come in") {
+		t.Error("the ask line stays once nobody waits")
+	}
+	m = update(t, m, press("A"))
+	want := []string{"Allow(10.0.0.9)", "Deny(10.0.0.10)"}
+	if got := ctrl.Calls(); !slices.Equal(got, want) {
+		t.Errorf("calls: got %q, want %q", got, want)
 	}
 }

@@ -1,5 +1,7 @@
 package tui
 
+import "time"
+
 // Controller is what the TUI needs from the running server.
 //
 // The model calls these methods from the program's goroutine, between
@@ -32,6 +34,17 @@ type Controller interface {
 
 	Secret() bool // URLs carry a secret token (--secret)
 	NewSecret()   // replace it: the old links stop working at once
+
+	Asks() []Ask              // devices waiting to be let in (--ask), oldest first
+	Allow(client string) bool // let it in; false: too many allowed
+	Deny(client string) error // refuse it (a block: Unblock undoes it)
+}
+
+// Ask is a device waiting to be let in (--ask).
+type Ask struct {
+	Client string    // its address
+	Device string    // what its User-Agent says it is: "iPhone, Safari"
+	Since  time.Time // when it asked
 }
 
 // URL is one address the share can be reached at.

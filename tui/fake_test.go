@@ -22,6 +22,7 @@ type fakeCtrl struct {
 	rate      int64
 	caps      map[string]int64
 	secret    bool
+	asks      []Ask
 	blocked   map[string]bool
 
 	startErr   error
@@ -227,6 +228,29 @@ func (f *fakeCtrl) NewSecret() {
 	for i := range f.urls {
 		f.urls[i].URL += "~s/new"
 	}
+}
+
+func (f *fakeCtrl) Asks() []Ask {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Ask(nil), f.asks...)
+}
+
+func (f *fakeCtrl) Allow(client string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Allow(%s)", client)
+	f.asks = slices.DeleteFunc(f.asks, func(a Ask) bool { return a.Client == client })
+	return true
+}
+
+func (f *fakeCtrl) Deny(client string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Deny(%s)", client)
+	f.asks = slices.DeleteFunc(f.asks, func(a Ask) bool { return a.Client == client })
+	f.blocked[client] = true
+	return nil
 }
 
 var _ Controller = (*fakeCtrl)(nil)

@@ -22,6 +22,8 @@ type keyMap struct {
 	Block     key.Binding
 	Unblock   key.Binding
 	Secret    key.Binding // a new secret token (--secret)
+	Allow     key.Binding // let in the device waiting (--ask)
+	Deny      key.Binding
 	NextPanel key.Binding
 	PrevPanel key.Binding
 	Up        key.Binding
@@ -69,6 +71,8 @@ func DefaultKeyMap() keyMap {
 		Block:       key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "block client")),
 		Unblock:     key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "unblock client")),
 		Secret:      key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "new secret link")),
+		Allow:       key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "allow device")),
+		Deny:        key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "deny device")),
 		NextPanel:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "panel")),
 		PrevPanel:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev panel")),
 		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -99,6 +103,7 @@ func DefaultKeyMap() keyMap {
 // ShortHelp is the footer: the keys people reach for.
 func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
+		k.Allow, k.Deny,
 		k.Pause, k.Folder, k.Listen, k.Cancel, k.Copy, k.Quit, k.Help, k.NextPanel,
 		k.ClearFilter, k.Throttle, k.Kick, k.Block, k.Unblock,
 		k.Complete, k.Apply, k.Dismiss,
@@ -114,7 +119,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.NextPanel, k.PrevPanel, k.Cancel, k.History, k.Copy},
 		{k.Pause, k.Listen, k.Folder, k.Uploads, k.RateUp, k.RateDown},
 		{k.Filter, k.ClearFilter, k.Help, k.Quit},
-		{k.Throttle, k.Kick, k.Block, k.Unblock, k.Secret},
+		{k.Throttle, k.Kick, k.Block, k.Unblock, k.Secret, k.Allow, k.Deny},
 		{k.Complete, k.Apply, k.Dismiss},
 		{k.FilterApply, k.FilterClear},
 		{k.Yes, k.No, k.Force},
@@ -132,6 +137,7 @@ type keyState struct {
 	client      bool // a client is selected in the focused clients panel
 	blocked     bool // and it is blocked
 	secret      bool // URLs carry a secret token
+	asking      bool // a device waits to be let in
 	history     bool // the history shows in place of the running transfers
 	filtered    bool // the log is filtered
 	showAllHelp bool
@@ -155,6 +161,8 @@ func (k keyMap) forState(s keyState) keyMap {
 	k.Cancel.SetEnabled(main && s.canCancel)
 	k.Copy.SetEnabled(main && s.canCopy)
 	k.Secret.SetEnabled(main && s.secret)
+	k.Allow.SetEnabled(main && s.asking)
+	k.Deny.SetEnabled(main && s.asking)
 	k.Throttle.SetEnabled(main && s.client)
 	k.Kick.SetEnabled(main && s.client)
 	k.Block.SetEnabled(main && s.client && !s.blocked)

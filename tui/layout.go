@@ -174,6 +174,15 @@ func lineCount(s string) int { return strings.Count(s, "\n") + 1 }
 // statusHeight is the lines between the panels and the help: the quit
 // question, the folder input, or a message.
 func (m Model) statusHeight() int {
+	n := 0
+	if len(m.asks) > 0 {
+		n = 1
+	}
+	return n + m.messageHeight()
+}
+
+// messageHeight is statusHeight without the line of a device waiting.
+func (m Model) messageHeight() int {
 	switch {
 	case m.mode == modeConfirmQuit:
 		return 1

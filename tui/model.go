@@ -125,6 +125,7 @@ type Model struct {
 	listening bool
 	uploads   bool
 	secret    bool
+	asks      []Ask // devices waiting to be let in (--ask)
 
 	status status
 	exit   Exit
@@ -264,6 +265,9 @@ func (m *Model) handleEvent(ev transfer.Event) {
 			at = m.now()
 		}
 		m.log.addNotice(at, ev.Text)
+		if ev.Action == transfer.ActionAsk {
+			m.refreshAsks()
+		}
 	}
 }
 
@@ -274,6 +278,7 @@ func (m *Model) refresh() {
 	m.listening = m.ctrl.Listening()
 	m.uploads = m.ctrl.Uploads()
 	m.secret = m.ctrl.Secret()
+	m.refreshAsks()
 	m.header.rate = m.ctrl.Rate()
 	m.urls.setURLs(m.ctrl.URLs())
 	m.refreshMarks()
@@ -449,6 +454,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		case !m.uploads && was:
 			m.note("uploads off")
 		}
+	case key.Matches(msg, k.Allow, k.Deny):
+		m.answerAsk(key.Matches(msg, k.Allow))
 	case key.Matches(msg, k.Secret):
 		m.ctrl.NewSecret()
 		m.refresh()
@@ -597,6 +604,7 @@ func (m Model) keyState() keyState {
 	return keyState{
 		client:      hasClient,
 		secret:      m.secret,
+		asking:      len(m.asks) > 0,
 		blocked:     hasClient && m.clients.marks[client] == "blocked",
 		prompt:      m.prompt.what,
 		mode:        m.mode,

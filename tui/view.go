@@ -93,6 +93,10 @@ func joinColumns(left, sep, right string) string {
 }
 
 func (m Model) statusView() string {
+	return joinBlocks(m.askLine(), m.messageView())
+}
+
+func (m Model) messageView() string {
 	st := m.styles
 	switch {
 	case m.mode == modeConfirmQuit:

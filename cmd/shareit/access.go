@@ -25,6 +25,7 @@ type accessOptions struct {
 	keyFile  string
 	rate     int64 // bytes per second, 0 = no cap
 	secret   bool  // a random token in every URL
+	ask      bool  // each new device waits for the person at the terminal
 }
 
 // rateFlag is --rate: parsed as it is set, so a bad value is reported the
@@ -54,6 +55,7 @@ func addAccessFlags(fs *pflag.FlagSet, a *accessOptions) {
 	fs.BoolVar(&a.tls, "tls", false, "HTTPS with a certificate made at start; its SHA-256 fingerprint is shown")
 	fs.StringVar(&a.certFile, "cert", "", "HTTPS with your own certificate `FILE` (PEM; needs --key)")
 	fs.StringVar(&a.keyFile, "key", "", "the --cert certificate's private key `FILE` (PEM)")
+	fs.BoolVar(&a.ask, "ask", false, "a new device waits until the person at the terminal allows it (A) or denies it (D); needs the TUI")
 	fs.BoolVar(&a.secret, "secret", false, "a random token in the URLs and QR code: only people with the link get in (S makes a new one in the TUI)")
 	fs.Var(rateFlag{&a.rate}, "rate", "per-client bandwidth cap, e.g. 2MB/s, 500KB/s, 1.5MiB/s (+/- change it live in the TUI)")
 }

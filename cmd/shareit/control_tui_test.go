@@ -120,3 +120,34 @@ func TestSecretTUI(t *testing.T) {
 		t.Errorf("the new link: got %d, want 200", status)
 	}
 }
+
+// TestAskTUI: with --ask, curl's first request waits (503, the waiting
+// page); the live view shows the device as curl; A lets it in, and curl
+// gets the file. D refuses the next device with a clear 403.
+func TestAskTUI(t *testing.T) {
+	needTools(t, "tmux", "curl")
+	s := startTUISession(t, "-b", "127.0.0.1", "-p", "0", "--ask", shareDir(t))
+	port, err := strconv.Atoi(s.waitScreen("the URL panel", regexp.MustCompile(`http://127\.0\.0\.1:(\d+)/`))[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://127.0.0.1:" + strconv.Itoa(port) + "/a.txt"
+	if out := curlRun(t, "-w", " %{http_code}", url); !strings.Contains(out, "Waiting for approval") || !strings.HasSuffix(out, " 503") {
+		t.Fatalf("first request: got %q, want the waiting page with 503", out)
+	}
+	s.waitScreen("the ask", regexp.MustCompile(`\? 127\.0\.0\.1 \(curl\) asks to come in`))
+	s.waitScreen("the timed log line", regexp.MustCompile(`\d\d:\d\d:\d\d.*127\.0\.0\.1 \(curl\) asks to come in`))
+	s.keys("A")
+	s.waitScreen("the confirmation", regexp.MustCompile(`allowed 127\.0\.0\.1 \(curl\)`))
+	if out := curlRun(t, url); out != "hello, a\n" {
+		t.Errorf("allowed: got %q, want the file", out)
+	}
+	// Another device: curl from another loopback address.
+	curlRun(t, "--interface", "127.0.0.2", "-A", "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36", url)
+	s.waitScreen("the second ask", regexp.MustCompile(`\? 127\.0\.0\.2 \(Android, Chrome\) asks to come in`))
+	s.keys("D")
+	s.waitScreen("the confirmation", regexp.MustCompile(`denied 127\.0\.0\.2 \(Android, Chrome\)`))
+	if out := curlRun(t, "--interface", "127.0.0.2", "-w", " %{http_code}", url); !strings.Contains(out, "did not let this device in") || !strings.HasSuffix(out, " 403") {
+		t.Errorf("denied: got %q, want 403 saying so", out)
+	}
+}

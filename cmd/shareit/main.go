@@ -60,6 +60,9 @@ func run(args []string) error {
 		return nil
 	}
 	headless := o.headless || !term.IsTerminal(int(os.Stdout.Fd()))
+	if headless && o.access.ask {
+		return usagef("--ask needs the live view: someone at the terminal allows or denies each new device; run shareit in a terminal, without --headless")
+	}
 
 	tracker := transfer.New()
 	defer tracker.Close()
@@ -77,6 +80,7 @@ func run(args []string) error {
 		KeyFile:        o.access.keyFile,
 		Rate:           o.access.rate,
 		Secret:         o.access.secret,
+		Ask:            o.access.ask,
 		Version:        version,
 	}, tracker)
 	if err != nil {

@@ -81,3 +81,12 @@ func TestBackoffCurl(t *testing.T) {
 		return regexp.MustCompile(`\[\d\d/\w+/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] 127\.0\.0\.1: 6 wrong passwords or tokens; its answers now come late \(back-off\)`).MatchString(p.stderr.String())
 	})
 }
+
+// TestAskHeadless: --ask without the live view refuses to start, and says
+// why.
+func TestAskHeadless(t *testing.T) {
+	r := runOnce(t, shareDir(t), "--headless", "--ask", "-p", "0")
+	if r.code != 2 || !strings.Contains(r.stderr, "--ask needs the live view") {
+		t.Errorf("got exit %d, stderr %q; want 2 and a message that --ask needs the live view", r.code, r.stderr)
+	}
+}

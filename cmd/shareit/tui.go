@@ -35,6 +35,14 @@ func (c controller) SetUploads(on bool) error {
 // key presses settle, not here at each one.
 func (c controller) SetRate(bps int64) { c.Server.SetRate(bps) }
 
+func (c controller) Asks() []tui.Ask {
+	var asks []tui.Ask
+	for _, a := range c.Server.Asks() {
+		asks = append(asks, tui.Ask{Client: a.Client, Device: a.Device, Since: a.Since})
+	}
+	return asks
+}
+
 func (c controller) URLs() []tui.URL {
 	var urls []tui.URL
 	for _, u := range c.Server.URLs() {
@@ -77,6 +85,9 @@ func headerNotes(o *options, now time.Time) []string {
 	}
 	if o.access.secret {
 		notes = append(notes, "secret link")
+	}
+	if o.access.ask {
+		notes = append(notes, "asks for new devices")
 	}
 	if n := o.reach.maxDownloads; n > 0 {
 		notes = append(notes, fmt.Sprintf("ends after %d downloads", n))
