@@ -82,13 +82,16 @@ func (s *Server) admit(w *responseWriter, r *http.Request) (*http.Request, bool)
 	if s.ask.on && !s.admitDevice(w, r) {
 		return r, false
 	}
+	if s.cfg.Drop && !s.admitDrop(w, r) {
+		return r, false
+	}
 	return s.limitBody(r), true
 }
 
 // gated reports whether requests must go through admit: the quick lane
 // answers only when nothing there could refuse or slow them.
 func (s *Server) gated() bool {
-	return s.access.auth != nil || s.secret.Load() != nil || s.ask.on ||
+	return s.access.auth != nil || s.secret.Load() != nil || s.ask.on || s.cfg.Drop ||
 		s.control.nBlock.Load() > 0 || s.control.nCaps.Load() > 0
 }
 

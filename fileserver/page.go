@@ -28,6 +28,7 @@ var (
 	pages           = template.Must(template.ParseFS(templateFS, "templates/*.html", "templates/*.css", "templates/*.js"))
 	listingTemplate = pages.Lookup("listing.html")
 	errorTemplate   = pages.Lookup("error.html")
+	dropTemplate    = pages.Lookup("drop.html")
 )
 
 // web is the state of the pages: whether uploads are on, and the error

@@ -59,6 +59,8 @@ type Config struct {
 	Secret  bool
 	Ask     bool
 	AskWait time.Duration // how long a device waits for an answer; 0 means DefaultAskWait
+	// Drop makes a drop box: uploads only, nothing listed or served.
+	Drop bool
 }
 
 // Server is the HTTP side of shareit: a handler for one folder, and the
@@ -99,7 +101,7 @@ func New(cfg Config, tracker *transfer.Tracker) (*Server, error) {
 		cfg.Grace = DefaultGrace
 	}
 	s := &Server{cfg: cfg, tracker: tracker, dirs: newDirCache(), files: newFileCache()}
-	s.web.uploads.Store(cfg.Upload)
+	s.web.uploads.Store(cfg.Upload || cfg.Drop)
 	if err := s.SetRoot(cfg.Root); err != nil {
 		return nil, err
 	}

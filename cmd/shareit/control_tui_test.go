@@ -151,3 +151,17 @@ func TestAskTUI(t *testing.T) {
 		t.Errorf("denied: got %q, want 403 saying so", out)
 	}
 }
+
+// TestDropTUI: the live view of a drop box says each file that arrives.
+func TestDropTUI(t *testing.T) {
+	needTools(t, "tmux", "curl")
+	s := startTUISession(t, "-b", "127.0.0.1", "-p", "0", "--drop", shareDir(t))
+	port := s.waitScreen("the URL panel", regexp.MustCompile(`http://127\.0\.0\.1:(\d+)/`))[1]
+	s.waitScreen("the header's note", regexp.MustCompile(`drop box`))
+	src := filepath.Join(t.TempDir(), "essay.md")
+	if err := os.WriteFile(src, []byte("# essay\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	curlRun(t, "-T", src, "http://127.0.0.1:"+port+"/")
+	s.waitScreen("the arrival", regexp.MustCompile(`\d\d:\d\d:\d\d.*received essay\.md \(8 B\) from 127\.0\.0\.1`))
+}

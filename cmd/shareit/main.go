@@ -81,6 +81,7 @@ func run(args []string) error {
 		Rate:           o.access.rate,
 		Secret:         o.access.secret,
 		Ask:            o.access.ask,
+		Drop:           o.access.drop,
 		Version:        version,
 	}, tracker)
 	if err != nil {

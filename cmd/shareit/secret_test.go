@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -88,5 +89,42 @@ func TestAskHeadless(t *testing.T) {
 	r := runOnce(t, shareDir(t), "--headless", "--ask", "-p", "0")
 	if r.code != 2 || !strings.Contains(r.stderr, "--ask needs the live view") {
 		t.Errorf("got exit %d, stderr %q; want 2 and a message that --ask needs the live view", r.code, r.stderr)
+	}
+}
+
+// TestDropCurl: the real binary with --drop takes curl -T and curl -F,
+// says each arrival on stderr, and refuses curl's downloads and listing.
+func TestDropCurl(t *testing.T) {
+	needTools(t, "curl")
+	dir := shareDir(t)
+	p := start(t, dir, "--headless", "-b", "127.0.0.1", "-p", "0", "--drop")
+	head, _ := p.banner()
+	if !strings.Contains(strings.Join(head, "\n"), "Drop box: visitors can send files into") {
+		t.Errorf("banner %q: does not say it is a drop box", head)
+	}
+	base := "http://127.0.0.1:" + strconv.Itoa(p.port())
+	src := filepath.Join(t.TempDir(), "log.txt")
+	if err := os.WriteFile(src, []byte("lines\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := curlRun(t, "-T", src, "-w", " %{http_code}", base+"/"); !strings.HasSuffix(out, " 201") {
+		t.Errorf("curl -T: got %q, want 201", out)
+	}
+	if out := curlRun(t, "-F", "file=@"+src+";filename=other.txt", "-w", " %{http_code}", base+"/"); !strings.HasSuffix(out, " 201") {
+		t.Errorf("curl -F: got %q, want 201", out)
+	}
+	for _, name := range []string{"log.txt", "other.txt"} {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); string(b) != "lines\n" {
+			t.Errorf("%s: got %q (%v)", name, b, err)
+		}
+		testkit.Eventually(t, waitFor, "the arrival of "+name+" on stderr", func() bool {
+			return strings.Contains(p.stderr.String(), "received "+name+" (6 B) from 127.0.0.1")
+		})
+	}
+	if out := curlRun(t, "-w", " %{http_code}", base+"/a.txt"); !strings.HasSuffix(out, " 403") || strings.Contains(out, "hello") {
+		t.Errorf("curl GET a file: got %q, want 403", out)
+	}
+	if out := curlRun(t, base+"/"); !strings.Contains(out, "Send files") || strings.Contains(out, "a.txt") {
+		t.Errorf("curl GET /: got %q, want the drop page without the files", out)
 	}
 }

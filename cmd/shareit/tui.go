@@ -86,6 +86,9 @@ func headerNotes(o *options, now time.Time) []string {
 	if o.access.secret {
 		notes = append(notes, "secret link")
 	}
+	if o.access.drop {
+		notes = append(notes, "drop box")
+	}
 	if o.access.ask {
 		notes = append(notes, "asks for new devices")
 	}
