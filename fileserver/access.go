@@ -74,6 +74,15 @@ func (s *Server) admit(w *responseWriter, r *http.Request) (*http.Request, bool)
 		s.errorMessage(w, r, http.StatusForbidden, s.control.blockedText(w.client))
 		return r, false
 	}
+	if rest, ok := strings.CutPrefix(r.URL.Path, linkPrefix); ok {
+		// The link's token is its credential: no password, secret or ask.
+		r2, f := s.admitLink(w, r, rest)
+		if r2 == nil {
+			return r, false
+		}
+		w.r, w.folder = r2, f
+		return s.limitBody(r2), true
+	}
 	r, ok := s.authorize(w, r)
 	if !ok {
 		return r, false

@@ -78,6 +78,7 @@ type Server struct {
 	control control                // per-client block and cap
 	secret  atomic.Pointer[secret] // --secret's token; nil without
 	ask     asks                   // --ask: who waits, who was let in
+	links   links                  // limited links
 	local   atomic.Pointer[string] // HOST.local announced by mDNS
 	// handlers counts running requests: Run returns only after the last
 	// one has logged, even when the grace period ran out.
@@ -200,6 +201,9 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	root := s.root.Load()
+	if w.folder != nil {
+		root = w.folder // a limited link's, made before a change of folder
+	}
 	if s.serveCached(w, r, root, rel) {
 		return
 	}

@@ -46,6 +46,7 @@ type responseWriter struct {
 	mtime  time.Time // of the file sent, to see it rewritten mid-body (unchanged)
 	seen   time.Time // when the file was last checked against size and mtime
 	start  time.Time // when the request came, for the log
+	folder *folder   // the folder a limited link serves from; nil: the served one
 }
 
 var (

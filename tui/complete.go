@@ -31,6 +31,12 @@ func resolveDir(value, base string) string {
 // too. The one added is the last one typed, so that C:/x and C:\x both
 // complete in their own style, or the system's own when none was typed.
 func completeDir(value, base string) (string, []string) {
+	return completePath(value, base, false)
+}
+
+// completePath is completeDir that, with files, completes to files too: a
+// file is completed without a separator after it.
+func completePath(value, base string, files bool) (string, []string) {
 	i := strings.LastIndexFunc(value, isSeparator)
 	dirPart, prefix := value[:i+1], value[i+1:]
 	sep := string(filepath.Separator)
@@ -54,7 +60,7 @@ func completeDir(value, base string) (string, []string) {
 		if strings.HasPrefix(name, ".") && !strings.HasPrefix(prefix, ".") {
 			continue
 		}
-		if !isDir(dir, e) {
+		if !files && !isDir(dir, e) {
 			continue
 		}
 		names = append(names, name)
@@ -63,6 +69,9 @@ func completeDir(value, base string) (string, []string) {
 	case 0:
 		return value, nil
 	case 1:
+		if files && !isDir(dir, entryOf(entries, names[0])) {
+			return dirPart + names[0], nil
+		}
 		return dirPart + names[0] + sep, nil
 	}
 	return dirPart + commonPrefix(names), names
@@ -93,4 +102,14 @@ func commonPrefix(names []string) string {
 		}
 	}
 	return p
+}
+
+// entryOf is the entry called name.
+func entryOf(entries []fs.DirEntry, name string) fs.DirEntry {
+	for _, e := range entries {
+		if e.Name() == name {
+			return e
+		}
+	}
+	return nil
 }

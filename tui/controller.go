@@ -38,6 +38,13 @@ type Controller interface {
 	Asks() []Ask              // devices waiting to be let in (--ask), oldest first
 	Allow(client string) bool // let it in; false: too many allowed
 	Deny(client string) error // refuse it (a block: Unblock undoes it)
+
+	// Limited links. NewLink is the one way to make one: a file browser's
+	// "link to this" action can call it too. path is absolute, or in the
+	// served folder; 0 means no limit.
+	NewLink(path string, maxDownloads int, ttl time.Duration) (Link, error)
+	Links() []Link                // oldest first
+	RevokeLink(token string) bool // false: it had ended already
 }
 
 // Ask is a device waiting to be let in (--ask).

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"sync"
+	"time"
 )
 
 // fakeCtrl is a Controller that records what the TUI asked of it. SetRoot
@@ -23,6 +25,7 @@ type fakeCtrl struct {
 	caps      map[string]int64
 	secret    bool
 	asks      []Ask
+	links     []Link
 	blocked   map[string]bool
 
 	startErr   error
@@ -251,6 +254,41 @@ func (f *fakeCtrl) Deny(client string) error {
 	f.asks = slices.DeleteFunc(f.asks, func(a Ask) bool { return a.Client == client })
 	f.blocked[client] = true
 	return nil
+}
+
+func (f *fakeCtrl) NewLink(path string, maxDownloads int, ttl time.Duration) (Link, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("NewLink(%s, %d, %v)", path, maxDownloads, ttl)
+	if _, err := os.Stat(path); err != nil {
+		return Link{}, fmt.Errorf("%s: no such file or folder in the share", path)
+	}
+	l := Link{Token: fmt.Sprintf("tok%d", len(f.links)), Path: "/" + filepath.Base(path), Max: maxDownloads, State: "live"}
+	l.URL = "http://192.168.1.23:8000/~l/" + l.Token + "/" + filepath.Base(path)
+	if ttl > 0 {
+		l.Expires = t0.Add(ttl)
+	}
+	f.links = append(f.links, l)
+	return l, nil
+}
+
+func (f *fakeCtrl) Links() []Link {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Link(nil), f.links...)
+}
+
+func (f *fakeCtrl) RevokeLink(token string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("RevokeLink(%s)", token)
+	for i := range f.links {
+		if f.links[i].Token == token && f.links[i].State == "live" {
+			f.links[i].State = "revoked"
+			return true
+		}
+	}
+	return false
 }
 
 var _ Controller = (*fakeCtrl)(nil)

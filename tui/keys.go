@@ -24,6 +24,9 @@ type keyMap struct {
 	Secret    key.Binding // a new secret token (--secret)
 	Allow     key.Binding // let in the device waiting (--ask)
 	Deny      key.Binding
+	Links     key.Binding // the limited links in the transfers' place
+	NewLink   key.Binding // in the links list
+	Revoke    key.Binding
 	NextPanel key.Binding
 	PrevPanel key.Binding
 	Up        key.Binding
@@ -73,6 +76,9 @@ func DefaultKeyMap() keyMap {
 		Secret:      key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "new secret link")),
 		Allow:       key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "allow device")),
 		Deny:        key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "deny device")),
+		Links:       key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "links")),
+		NewLink:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new link")),
+		Revoke:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke link")),
 		NextPanel:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "panel")),
 		PrevPanel:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev panel")),
 		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -105,7 +111,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
 		k.Allow, k.Deny,
 		k.Pause, k.Folder, k.Listen, k.Cancel, k.Copy, k.Quit, k.Help, k.NextPanel,
-		k.ClearFilter, k.Throttle, k.Kick, k.Block, k.Unblock,
+		k.ClearFilter, k.Throttle, k.Kick, k.Block, k.Unblock, k.NewLink, k.Revoke,
 		k.Complete, k.Apply, k.Dismiss,
 		k.FilterApply, k.FilterClear,
 		k.Yes, k.No, k.Force,
@@ -120,6 +126,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Pause, k.Listen, k.Folder, k.Uploads, k.RateUp, k.RateDown},
 		{k.Filter, k.ClearFilter, k.Help, k.Quit},
 		{k.Throttle, k.Kick, k.Block, k.Unblock, k.Secret, k.Allow, k.Deny},
+		{k.Links, k.NewLink, k.Revoke},
 		{k.Complete, k.Apply, k.Dismiss},
 		{k.FilterApply, k.FilterClear},
 		{k.Yes, k.No, k.Force},
@@ -138,6 +145,8 @@ type keyState struct {
 	blocked     bool // and it is blocked
 	secret      bool // URLs carry a secret token
 	asking      bool // a device waits to be let in
+	links       bool // the links list shows
+	canRevoke   bool // a live link is selected in it
 	history     bool // the history shows in place of the running transfers
 	filtered    bool // the log is filtered
 	showAllHelp bool
@@ -161,6 +170,14 @@ func (k keyMap) forState(s keyState) keyMap {
 	k.Cancel.SetEnabled(main && s.canCancel)
 	k.Copy.SetEnabled(main && s.canCopy)
 	k.Secret.SetEnabled(main && s.secret)
+	k.Links.SetEnabled(main)
+	k.NewLink.SetEnabled(main && s.links)
+	k.Revoke.SetEnabled(main && s.links && s.canRevoke)
+	if s.links {
+		k.Links.SetHelp("L", "back")
+	} else {
+		k.Links.SetHelp("L", "links")
+	}
 	k.Allow.SetEnabled(main && s.asking)
 	k.Deny.SetEnabled(main && s.asking)
 	k.Throttle.SetEnabled(main && s.client)

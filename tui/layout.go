@@ -79,6 +79,9 @@ func (m *Model) layout() {
 	if m.showHistory {
 		tWant = 1 + max(1, len(m.history.rows))
 	}
+	if m.showLinks {
+		tWant = 1 + max(1, len(m.links.rows))
+	}
 	cWant := 1 + max(1, len(m.clients.rows))
 	if !l.wide(m, w, tWant, cWant) {
 		l.narrow(m, w, tWant, cWant)
@@ -86,6 +89,7 @@ func (m *Model) layout() {
 
 	m.transfers.SetSize(l.mainW, l.transfersH)
 	m.history.SetSize(l.mainW, l.transfersH)
+	m.links.SetSize(l.mainW, l.transfersH)
 	m.clients.SetSize(l.mainW, l.clientsH)
 	m.log.SetSize(l.logW, l.logH)
 	m.lay = l

@@ -109,6 +109,7 @@ type Model struct {
 	urls      urlsView
 	transfers transfersView
 	history   historyView // shown in the transfers' place (showHistory)
+	links     linksView   // shown in the transfers' place (showLinks)
 	clients   clientsView
 	log       logView
 	input     rootInput
@@ -117,6 +118,7 @@ type Model struct {
 	mode        mode
 	focus       panel
 	showHistory bool // `h`: the ended transfers in place of the running ones
+	showLinks   bool // `L`: the limited links in place of the running transfers
 	lay         layout
 
 	// The server's state, as last read from the controller.
@@ -168,6 +170,7 @@ func New(ctrl Controller, events <-chan transfer.Event, opts Options) Model {
 		urls:      newURLsView(&st, keys),
 		transfers: newTransfersView(&st, keys),
 		history:   newHistoryView(&st, keys),
+		links:     newLinksView(&st, keys),
 		clients:   newClientsView(&st, keys),
 		log:       newLogView(&st, keys),
 		input:     newRootInput(&st),
@@ -280,7 +283,7 @@ func (m *Model) refresh() {
 	m.secret = m.ctrl.Secret()
 	m.refreshAsks()
 	m.header.rate = m.ctrl.Rate()
-	m.urls.setURLs(m.ctrl.URLs())
+	m.refreshLinks() // and the URLs
 	m.refreshMarks()
 }
 
@@ -436,7 +439,18 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.cancelSelected()
 	case key.Matches(msg, k.History):
 		m.showHistory = !m.showHistory
+		m.showLinks = false
 		m.focus = panelTransfers
+		m.refreshLinks()
+	case key.Matches(msg, k.Links):
+		m.showLinks = !m.showLinks
+		m.showHistory = false
+		m.focus = panelTransfers
+		m.refreshLinks()
+	case key.Matches(msg, k.NewLink):
+		return m.openLinkPath()
+	case key.Matches(msg, k.Revoke):
+		m.revokeSelected()
 	case key.Matches(msg, k.Copy):
 		if u, ok := m.urls.selected(); ok {
 			m.setStatus("copied " + transfer.Printable(u.URL) + " to the clipboard")
@@ -487,7 +501,10 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		case panelURLs:
 			m.urls, cmd = m.urls.Update(msg)
 		case panelTransfers:
-			if m.showHistory {
+			if m.showLinks {
+				m.links, cmd = m.links.Update(msg)
+				m.refreshLinks()
+			} else if m.showHistory {
 				m.history, cmd = m.history.Update(msg)
 			} else {
 				m.transfers, cmd = m.transfers.Update(msg)
@@ -588,6 +605,7 @@ func (m *Model) sync() {
 	m.transfers.paused = m.paused
 	m.transfers.endedCount = m.history.count
 	m.history.focused = m.focus == panelTransfers
+	m.links.focused = m.focus == panelTransfers
 	m.clients.paused = m.paused
 	m.urls.focused = m.focus == panelURLs
 	m.transfers.focused = m.focus == panelTransfers
@@ -601,6 +619,7 @@ func (m Model) keyState() keyState {
 	r, ok := m.transfers.selected()
 	_, hasURL := m.urls.selected()
 	client, hasClient := m.selectedClient()
+	selLink, _ := m.links.selected()
 	return keyState{
 		client:      hasClient,
 		secret:      m.secret,
@@ -611,7 +630,9 @@ func (m Model) keyState() keyState {
 		paused:      m.paused,
 		listening:   m.listening,
 		uploads:     m.uploads,
-		canCancel:   m.focus == panelTransfers && !m.showHistory && ok && r.State == transfer.Active,
+		canCancel:   m.focus == panelTransfers && !m.showHistory && !m.showLinks && ok && r.State == transfer.Active,
+		links:       m.showLinks && m.focus == panelTransfers,
+		canRevoke:   m.focus == panelTransfers && m.showLinks && selLink.State == "live",
 		history:     m.showHistory,
 		canCopy:     hasURL,
 		filtered:    m.filter != "",

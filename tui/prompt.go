@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
@@ -24,6 +26,7 @@ type lineInput struct {
 	what  promptFor
 	about string // what it is about: the client, the path
 	err   string
+	cands []string // what the last tab could complete to
 	w     int
 }
 
@@ -36,7 +39,7 @@ func newLineInput(st *Styles) lineInput {
 
 // open shows the prompt with label, prefilled with value.
 func (p lineInput) open(what promptFor, about, label, value string) (lineInput, tea.Cmd) {
-	p.what, p.about, p.err = what, about, ""
+	p.what, p.about, p.err, p.cands = what, about, "", nil
 	p.input.Prompt = label
 	p.input.SetValue(value)
 	p.input.CursorEnd()
@@ -46,12 +49,12 @@ func (p lineInput) open(what promptFor, about, label, value string) (lineInput, 
 
 func (p *lineInput) close() {
 	p.input.Blur()
-	p.err = ""
+	p.err, p.cands = "", nil
 }
 
 func (p lineInput) value() string { return p.input.Value() }
 
-func (p *lineInput) fail(err error) { p.err = err.Error() }
+func (p *lineInput) fail(err error) { p.err, p.cands = err.Error(), nil }
 
 func (p *lineInput) SetSize(w int) {
 	p.w = w
@@ -69,13 +72,13 @@ func (p lineInput) Update(msg tea.Msg) (lineInput, tea.Cmd) {
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(msg)
 	if p.input.Value() != before {
-		p.err = ""
+		p.err, p.cands = "", nil
 	}
 	return p, cmd
 }
 
 func (p lineInput) height() int {
-	if p.err != "" {
+	if p.err != "" || len(p.cands) > 0 {
 		return 2
 	}
 	return 1
@@ -83,8 +86,15 @@ func (p lineInput) height() int {
 
 func (p lineInput) View() string {
 	line := truncate(p.input.View(), p.w)
-	if p.err != "" {
+	switch {
+	case p.err != "":
 		return line + "\n" + p.st.Status.Error.Render(truncate("✗ "+transfer.Printable(p.err), p.w))
+	case len(p.cands) > 0:
+		names := make([]string, len(p.cands))
+		for i, c := range p.cands {
+			names[i] = transfer.Printable(c)
+		}
+		return line + "\n" + p.st.Row.Muted.Render(truncate(strings.Join(names, "  "), p.w))
 	}
 	return line
 }
@@ -100,9 +110,27 @@ func (m Model) applyPrompt() (Model, tea.Cmd) {
 	switch m.prompt.what {
 	case promptThrottle:
 		m.applyThrottle()
+	case promptLinkPath:
+		return m.applyLinkPath()
+	case promptLinkLimit:
+		m.applyLinkLimit()
 	}
 	return m, nil
 }
 
-// completePrompt completes a path prompt with tab.
-func (m *Model) completePrompt() {}
+// completePrompt completes a path prompt with tab, to files and folders.
+func (m *Model) completePrompt() {
+	if m.prompt.what != promptLinkPath {
+		return
+	}
+	v, cands := completePath(m.prompt.value(), m.root, true)
+	m.prompt.err = ""
+	if len(cands) > 0 {
+		m.prompt.err = "" // the candidates show on the line below
+		m.prompt.cands = cands
+	}
+	if v != m.prompt.value() {
+		m.prompt.input.SetValue(v)
+		m.prompt.input.CursorEnd()
+	}
+}

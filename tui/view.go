@@ -27,6 +27,9 @@ func (m Model) View() tea.View {
 	if m.showHistory {
 		table = m.history.View()
 	}
+	if m.showLinks {
+		table = m.links.View()
+	}
 	stack := []string{
 		fitBlock(table, l.mainW, l.transfersH),
 		fitBlock(m.clients.View(), l.mainW, l.clientsH),

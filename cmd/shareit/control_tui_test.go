@@ -165,3 +165,45 @@ func TestDropTUI(t *testing.T) {
 	curlRun(t, "-T", src, "http://127.0.0.1:"+port+"/")
 	s.waitScreen("the arrival", regexp.MustCompile(`\d\d:\d\d:\d\d.*received essay\.md \(8 B\) from 127\.0\.0\.1`))
 }
+
+// TestLinksTUI: L, n, a path and a limit make a link for one download:
+// curl gets the file once, then a 410 page saying the link is used up,
+// and the list shows it; x revokes a second link at once.
+func TestLinksTUI(t *testing.T) {
+	needTools(t, "tmux", "curl")
+	s := startTUISession(t, "-b", "127.0.0.1", "-p", "0", shareDir(t))
+	s.waitScreen("the URL panel", regexp.MustCompile(`http://127\.0\.0\.1:\d+/`))
+	made := regexp.MustCompile(`link to /a\.txt: (http://127\.0\.0\.1:\d+/~l/[A-Za-z0-9_-]{24}/a\.txt)`)
+	newLink := func(limit string) string {
+		s.keys("n")
+		s.waitScreen("the path prompt", regexp.MustCompile(`link to: /`))
+		s.typeText("a.t")
+		s.keys("Tab", "Enter")
+		s.waitScreen("the limits prompt", regexp.MustCompile(`limits \(1 = one download`))
+		s.keys("BSpace")
+		s.typeText(limit)
+		s.keys("Enter")
+		return s.waitScreen("the new link", made)[1]
+	}
+	s.keys("L")
+	s.waitScreen("the empty list", regexp.MustCompile(`no links yet`))
+	url := newLink("1")
+	s.waitScreen("the timed log line", regexp.MustCompile(`\d\d:\d\d:\d\d.*link made to /a\.txt \(1 download\)`))
+	if out := curlRun(t, url); out != "hello, a\n" {
+		t.Errorf("the link: got %q, want the file", out)
+	}
+	if out := curlRun(t, "-w", " %{http_code}", url); !strings.Contains(out, "used up") || !strings.HasSuffix(out, " 410") {
+		t.Errorf("the link again: got %q, want 410 saying it is used up", out)
+	}
+	s.waitScreen("the use in the list", regexp.MustCompile(`/a\.txt\s+1/1 downloads\s+no end\s+used up`))
+
+	second := newLink("2h")
+	if second == url {
+		t.Fatal("the second link is the first")
+	}
+	s.keys("x")
+	s.waitScreen("the revocation", regexp.MustCompile(`revoked the link to /a\.txt`))
+	if out := curlRun(t, "-w", " %{http_code}", second); !strings.Contains(out, "withdrawn") || !strings.HasSuffix(out, " 410") {
+		t.Errorf("the revoked link: got %q, want 410 saying so", out)
+	}
+}

@@ -43,6 +43,28 @@ func (c controller) Asks() []tui.Ask {
 	return asks
 }
 
+// NewLink makes a limited link (the TUI's L, n).
+func (c controller) NewLink(path string, maxDownloads int, ttl time.Duration) (tui.Link, error) {
+	l, err := c.Server.NewLink(path, maxDownloads, ttl)
+	if err != nil {
+		return tui.Link{}, err
+	}
+	return tuiLink(l, time.Now()), nil
+}
+
+func (c controller) Links() []tui.Link {
+	now := time.Now()
+	var out []tui.Link
+	for _, l := range c.Server.Links() {
+		out = append(out, tuiLink(l, now))
+	}
+	return out
+}
+
+func tuiLink(l fileserver.Link, now time.Time) tui.Link {
+	return tui.Link{Token: l.Token, Path: l.Path, URL: l.URL, Max: l.Max, Uses: l.Uses, Expires: l.Expires, State: l.State(now)}
+}
+
 func (c controller) URLs() []tui.URL {
 	var urls []tui.URL
 	for _, u := range c.Server.URLs() {
