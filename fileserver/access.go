@@ -51,10 +51,12 @@ func (s *Server) initAccess() error {
 	return nil
 }
 
-// admit runs before any route: it refuses blocked clients, asks for the
-// password or the secret token, puts the request body under the client's
+// admit runs before any route, in this order: it refuses blocked clients,
+// lets a limited link through on its token alone, asks for the password or
+// the secret token, holds back devices not yet allowed (--ask), keeps a
+// drop box to uploads (--drop), puts the request body under the client's
 // cap, and closes HTTP/1 connections after a request with
-// Transfer-Encoding. It returns the request the routes serve, and false
+// Transfer-Encoding. Every route, tus's too, is behind it. It returns the request the routes serve, and false
 // when it has answered the request itself.
 //
 // Why the close: net/http takes a request with both Transfer-Encoding and
