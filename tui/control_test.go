@@ -103,3 +103,24 @@ func TestAskKeys(t *testing.T) {
 		t.Errorf("calls: got %q, want %q", got, want)
 	}
 }
+
+// TestAskSmallTerminal: at 80×24 the ask line, the links list and a prompt
+// fit: the screen keeps its height.
+func TestAskSmallTerminal(t *testing.T) {
+	ctrl := newFakeCtrl()
+	ctrl.asks = []Ask{{Client: "10.0.0.9", Device: "Android, Chrome", Since: t0}}
+	m, _ := newTest(t, ctrl, 80, 24)
+	m = update(t, m, busy())
+	for _, keys := range [][]string{nil, {"L"}, {"n"}} {
+		for _, k := range keys {
+			m = update(t, m, press(k))
+		}
+		screen := m.View().Content
+		if n := strings.Count(screen, "\n") + 1; n != 24 {
+			t.Errorf("after %v: %d lines, want 24:\n%s", keys, n, screen)
+		}
+		if !strings.Contains(screen, "10.0.0.9 (Android, Chrome) asks to come in") {
+			t.Errorf("after %v: the ask line is missing:\n%s", keys, screen)
+		}
+	}
+}
