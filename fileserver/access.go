@@ -137,7 +137,9 @@ func (s *Server) authorize(w *responseWriter, r *http.Request) (*http.Request, b
 			}
 			wrong = true
 		} else if c, err := r.Cookie(cookieName); err == nil {
-			if sec.match(c.Value) {
+			token, dev, _ := strings.Cut(c.Value, ".")
+			if sec.match(token) {
+				w.device = dev
 				return r, true
 			}
 			wrong = true

@@ -3,6 +3,7 @@ package fileserver
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,7 +16,8 @@ import (
 // /~ask every few seconds whether it may come in; once allowed, it reloads
 // itself. No request waits on the server: the page and each poll are
 // answered at once, so a waiting device holds no goroutine and no
-// connection. A device is a client address. Denying blocks it (Block).
+// connection. A device is a client address and, with --secret, the
+// browser its cookie names (Ask.Key). Denying blocks the address (Block).
 
 const (
 	askPath = "/~ask"
@@ -30,6 +32,7 @@ const (
 
 // Ask is a device waiting to be let in.
 type Ask struct {
+	Key    string    // the device: its address, or address#browser under --secret (Allow, Deny)
 	Client string    // its address
 	Device string    // what its User-Agent says it is (DeviceName)
 	Since  time.Time // when it first asked
@@ -58,17 +61,17 @@ const (
 // check returns client's state, registering it as waiting if it is new
 // (ask; for a poll, an unknown device is an expired one). isNew reports a
 // new wait.
-func (a *asks) check(client, ua string, ask bool, now time.Time) (st askState, isNew bool) {
+func (a *asks) check(client, key, ua string, ask bool, now time.Time) (st askState, isNew bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.allowed[client] {
+	if a.allowed[key] {
 		return askAllowed, false
 	}
-	if w := a.waiting[client]; w != nil {
+	if w := a.waiting[key]; w != nil {
 		if now.Sub(w.Since) < a.wait {
 			return askWaiting, false
 		}
-		delete(a.waiting, client)
+		delete(a.waiting, key)
 		a.nWait.Store(int32(len(a.waiting)))
 		if !ask {
 			return askExpired, false
@@ -84,7 +87,7 @@ func (a *asks) check(client, ua string, ask bool, now time.Time) (st askState, i
 	if a.waiting == nil {
 		a.waiting = map[string]*Ask{}
 	}
-	a.waiting[client] = &Ask{Client: client, Device: DeviceName(ua), Since: now}
+	a.waiting[key] = &Ask{Key: key, Client: client, Device: DeviceName(ua), Since: now}
 	a.nWait.Store(int32(len(a.waiting)))
 	return askWaiting, true
 }
@@ -119,13 +122,29 @@ func (s *Server) Asks() []Ask {
 	return out
 }
 
-// Allow lets client in; its waiting page continues by itself. It reports
-// false when too many devices are allowed already. Logged.
-func (s *Server) Allow(client string) bool {
+// deviceKey is the device r comes from (Ask.Key).
+func deviceKey(w *responseWriter) string {
+	if w.device == "" {
+		return w.client
+	}
+	return w.client + "#" + w.device
+}
+
+// keyClient is the address part of a device key.
+func keyClient(key string) string {
+	client, _, _ := strings.Cut(key, "#")
+	return client
+}
+
+// Allow lets the device with key (Ask.Key, or an address) in; its waiting
+// page continues by itself. It reports false when too many devices are
+// allowed already. Logged.
+func (s *Server) Allow(key string) bool {
+	client := keyClient(key)
 	a := &s.ask
 	a.mu.Lock()
-	w := a.waiting[client]
-	delete(a.waiting, client)
+	w := a.waiting[key]
+	delete(a.waiting, key)
 	a.nWait.Store(int32(len(a.waiting)))
 	if len(a.allowed) >= maxAllowed {
 		a.mu.Unlock()
@@ -134,7 +153,7 @@ func (s *Server) Allow(client string) bool {
 	if a.allowed == nil {
 		a.allowed = map[string]bool{}
 	}
-	a.allowed[client] = true
+	a.allowed[key] = true
 	a.mu.Unlock()
 	what := client
 	if w != nil {
@@ -144,14 +163,15 @@ func (s *Server) Allow(client string) bool {
 	return true
 }
 
-// Deny refuses client: it is blocked (Unblock undoes it), and its page
-// shows a 403. Logged.
-func (s *Server) Deny(client string) error {
+// Deny refuses the device with key (Ask.Key, or an address): its address
+// is blocked (Unblock undoes it), and its page shows a 403. Logged.
+func (s *Server) Deny(key string) error {
+	client := keyClient(key)
 	a := &s.ask
 	a.mu.Lock()
-	w := a.waiting[client]
-	delete(a.waiting, client)
-	delete(a.allowed, client)
+	w := a.waiting[key]
+	delete(a.waiting, key)
+	delete(a.allowed, key)
 	a.nWait.Store(int32(len(a.waiting)))
 	a.mu.Unlock()
 	if _, err := s.control.block(client, true); err != nil {
@@ -170,7 +190,7 @@ func (s *Server) Deny(client string) error {
 // and answers everything else itself, returning false.
 func (s *Server) admitDevice(w *responseWriter, r *http.Request) bool {
 	poll := r.URL.Path == askPath
-	st, isNew := s.ask.check(w.client, r.UserAgent(), !poll, time.Now())
+	st, isNew := s.ask.check(w.client, deviceKey(w), r.UserAgent(), !poll, time.Now())
 	if isNew {
 		s.tracker.Access(w.client, transfer.ActionAsk, w.client+" ("+DeviceName(r.UserAgent())+") asks to come in: A allows, D denies")
 	}

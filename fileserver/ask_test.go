@@ -152,3 +152,54 @@ func TestAskBrowser(t *testing.T) {
 		waitBody(t, ctx, "Nobody at the sharing computer answered in time", "the page to say nobody answered")
 	})
 }
+
+// TestAskSecretDevices: with --secret, a device is its address and the
+// browser its cookie names: allowing one browser does not let in another
+// one at the same address, and a browser that comes back by the link
+// stays the device that was allowed.
+func TestAskSecretDevices(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"a.txt": "hello"})
+	srv, _, base := startServer(t, fileserver.Config{Root: root, Ask: true, Secret: true})
+	tok := secretOf(t, srv)
+	visit := func(cookie string) string { // the link; returns the cookie set
+		t.Helper()
+		h := http.Header{}
+		if cookie != "" {
+			h.Set("Cookie", cookie)
+		}
+		r, _ := httpDo(t, "GET", base+"/~s/"+tok, h)
+		c := r.Cookies()
+		if r.StatusCode != http.StatusSeeOther || len(c) != 1 {
+			t.Fatalf("the link: got %d, cookies %v", r.StatusCode, c)
+		}
+		return c[0].Name + "=" + c[0].Value
+	}
+	status := func(cookie string) int {
+		t.Helper()
+		r, _ := httpDo(t, "GET", base+"/a.txt", http.Header{"Cookie": {cookie}})
+		return r.StatusCode
+	}
+	first := visit("")
+	if got := status(first); got != 503 {
+		t.Fatalf("first browser: got %d, want 503 (waiting)", got)
+	}
+	asks := srv.Asks()
+	if len(asks) != 1 || asks[0].Client != "127.0.0.1" || !strings.HasPrefix(asks[0].Key, "127.0.0.1#") {
+		t.Fatalf("Asks: %+v", asks)
+	}
+	srv.Allow(asks[0].Key)
+	if got := status(first); got != 200 {
+		t.Errorf("first browser, allowed: got %d, want 200", got)
+	}
+	if again := visit(first); again != first || status(again) != 200 {
+		t.Errorf("first browser by the link again: cookie %q (was %q)", again, first)
+	}
+	second := visit("")
+	if second == first {
+		t.Fatal("two browsers got the same cookie")
+	}
+	if got := status(second); got != 503 {
+		t.Errorf("second browser at the same address: got %d, want 503 (waiting)", got)
+	}
+}

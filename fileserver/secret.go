@@ -15,7 +15,9 @@ import (
 // Secret links (--secret): every URL shareit shows carries a random token,
 // /~s/TOKEN, so whoever has the link gets in with nothing to type. The
 // first visit keeps the token in a cookie, so the links inside the pages
-// stay short. A request with neither the token nor a password (--auth, for
+// stay short; the cookie also names the browser (TOKEN.DEVICE, a random
+// DEVICE per browser), which is how --ask tells apart two devices behind
+// one address. A request with neither the token nor a password (--auth, for
 // scripts) gets a 403 page, and no listing.
 
 const (
@@ -27,6 +29,8 @@ const (
 	tokenBytes = 18
 	// tokenShown is how much of a token a log line keeps.
 	tokenShown = 4
+	// deviceBytes of crypto/rand name a browser in its cookie.
+	deviceBytes = 9
 )
 
 // secret is one token and its digest, compared in constant time.
@@ -36,10 +40,22 @@ type secret struct {
 }
 
 // newToken returns a fresh random token.
-func newToken() string {
-	b := make([]byte, tokenBytes)
+func newToken() string { return randomString(tokenBytes) }
+
+func randomString(n int) string {
+	b := make([]byte, n)
 	rand.Read(b) // never fails (crypto/rand's documentation)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// cookieDevice is the device named in r's cookie, "" when none.
+func cookieDevice(r *http.Request) string {
+	c, err := r.Cookie(cookieName)
+	if err != nil {
+		return ""
+	}
+	_, dev, _ := strings.Cut(c.Value, ".")
+	return dev
 }
 
 func newSecret() *secret {
@@ -86,9 +102,15 @@ func (s *Server) secretVisit(w *responseWriter, r *http.Request, sec *secret, re
 	if !sec.match(token) {
 		return nil, false
 	}
+	// A browser that comes back by the link stays the same device.
+	dev := cookieDevice(r)
+	if dev == "" || len(dev) > 2*deviceBytes {
+		dev = randomString(deviceBytes)
+	}
+	w.device = dev
 	http.SetCookie(w, &http.Cookie{
 		Name:     cookieName,
-		Value:    sec.token,
+		Value:    sec.token + "." + dev,
 		Path:     "/",
 		HttpOnly: true,
 		SameSite: http.SameSiteLaxMode,

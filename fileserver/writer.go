@@ -47,6 +47,7 @@ type responseWriter struct {
 	seen   time.Time // when the file was last checked against size and mtime
 	start  time.Time // when the request came, for the log
 	folder *folder   // the folder a limited link serves from; nil: the served one
+	device string    // the browser named in the secret link's cookie; "" for none
 }
 
 var (

@@ -43,12 +43,12 @@ func (m *Model) answerAsk(allow bool) {
 	a := m.asks[0]
 	who := transfer.Printable(a.Client) + " (" + transfer.Printable(a.Device) + ")"
 	switch {
-	case allow && m.ctrl.Allow(a.Client):
+	case allow && m.ctrl.Allow(a.Key):
 		m.setStatus("allowed " + who)
 	case allow:
 		m.setError(errTooManyAllowed)
 	default:
-		if err := m.ctrl.Deny(a.Client); err != nil {
+		if err := m.ctrl.Deny(a.Key); err != nil {
 			m.setError(err)
 		} else {
 			m.setStatus("denied " + who + ": its page says so; U in the clients panel undoes it")

@@ -78,8 +78,8 @@ func TestBlockedClientStaysListed(t *testing.T) {
 func TestAskKeys(t *testing.T) {
 	ctrl := newFakeCtrl()
 	ctrl.asks = []Ask{
-		{Client: "10.0.0.9", Device: "iPhone, Safari", Since: t0.Add(-5 * time.Second)},
-		{Client: "10.0.0.10", Device: "curl", Since: t0},
+		{Key: "10.0.0.9", Client: "10.0.0.9", Device: "iPhone, Safari", Since: t0.Add(-5 * time.Second)},
+		{Key: "10.0.0.10", Client: "10.0.0.10", Device: "curl", Since: t0},
 	}
 	m, _ := newTest(t, ctrl, 100, 30)
 	screen := m.View().Content

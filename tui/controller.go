@@ -35,9 +35,9 @@ type Controller interface {
 	Secret() bool // URLs carry a secret token (--secret)
 	NewSecret()   // replace it: the old links stop working at once
 
-	Asks() []Ask              // devices waiting to be let in (--ask), oldest first
-	Allow(client string) bool // let it in; false: too many allowed
-	Deny(client string) error // refuse it (a block: Unblock undoes it)
+	Asks() []Ask           // devices waiting to be let in (--ask), oldest first
+	Allow(key string) bool // let Ask.Key in; false: too many allowed
+	Deny(key string) error // refuse it (its address is blocked: Unblock undoes it)
 
 	// Limited links. NewLink is the one way to make one: a file browser's
 	// "link to this" action can call it too. path is absolute, or in the
@@ -49,6 +49,7 @@ type Controller interface {
 
 // Ask is a device waiting to be let in (--ask).
 type Ask struct {
+	Key    string    // the device, for Allow and Deny
 	Client string    // its address
 	Device string    // what its User-Agent says it is: "iPhone, Safari"
 	Since  time.Time // when it asked

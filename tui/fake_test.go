@@ -243,7 +243,7 @@ func (f *fakeCtrl) Allow(client string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("Allow(%s)", client)
-	f.asks = slices.DeleteFunc(f.asks, func(a Ask) bool { return a.Client == client })
+	f.asks = slices.DeleteFunc(f.asks, func(a Ask) bool { return a.Key == client })
 	return true
 }
 
@@ -251,7 +251,7 @@ func (f *fakeCtrl) Deny(client string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("Deny(%s)", client)
-	f.asks = slices.DeleteFunc(f.asks, func(a Ask) bool { return a.Client == client })
+	f.asks = slices.DeleteFunc(f.asks, func(a Ask) bool { return a.Key == client })
 	f.blocked[client] = true
 	return nil
 }

@@ -38,7 +38,7 @@ func (c controller) SetRate(bps int64) { c.Server.SetRate(bps) }
 func (c controller) Asks() []tui.Ask {
 	var asks []tui.Ask
 	for _, a := range c.Server.Asks() {
-		asks = append(asks, tui.Ask{Client: a.Client, Device: a.Device, Since: a.Since})
+		asks = append(asks, tui.Ask{Key: a.Key, Client: a.Client, Device: a.Device, Since: a.Since})
 	}
 	return asks
 }
