@@ -2,7 +2,11 @@ package fileserver_test
 
 import (
 	"encoding/base64"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -164,5 +168,47 @@ func TestSecretBrowser(t *testing.T) {
 	run(t, ctx2, chromedp.Navigate(base+"/"))
 	if got := eval[string](t, ctx2, `document.body.innerText`); !strings.Contains(got, "403") || strings.Contains(got, "a.txt") {
 		t.Errorf("without the link: got %q", got)
+	}
+}
+
+// TestSecretEveryRoute: with --secret (and uploads on), no route answers
+// a request without the token, or with a wrong one, with anything but a
+// 403 page that names nothing of the share; with the cookie, each works.
+func TestSecretEveryRoute(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"a.txt": "hello", "sub/b.txt": "world"})
+	srv, _, base := startServer(t, fileserver.Config{Root: root, Secret: true, Upload: true})
+	tok := secretOf(t, srv)
+	routes := []struct{ method, path string }{
+		{"GET", "/"}, {"GET", "/?json"}, {"GET", "/a.txt"}, {"HEAD", "/a.txt"}, {"GET", "/sub/"},
+		{"GET", "/sub"}, {"GET", "/nope.txt"}, {"GET", "/sub/?zip"}, {"GET", "/sub/?tgz"},
+		{"GET", "/~ask"}, {"POST", "/"}, {"PUT", "/new.txt"}, {"DELETE", "/a.txt"}, {"OPTIONS", "/"},
+		{"GET", "/~s/"}, {"GET", "/~s/" + tok[:10]}, {"GET", "/~s/" + tok + "x/a.txt"},
+	}
+	for i, cookie := range []string{"", "shareit_key=wrong", "shareit_key=" + tok[:23]} {
+		for j, r := range routes {
+			c := clientFrom("127.2." + strconv.Itoa(i) + "." + strconv.Itoa(j+1)) // no back-off
+			req, _ := http.NewRequest(r.method, base+r.path, strings.NewReader("x"))
+			if cookie != "" {
+				req.Header.Set("Cookie", cookie)
+			}
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden {
+				t.Errorf("%s %s, cookie %q: got %d, want 403", r.method, r.path, cookie, resp.StatusCode)
+			}
+			for _, leak := range []string{"a.txt", "b.txt", "sub", "hello", "world"} {
+				if strings.Contains(string(body), leak) {
+					t.Errorf("%s %s, cookie %q: the page holds %q", r.method, r.path, cookie, leak)
+				}
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(root, "new.txt")); err == nil {
+		t.Error("an upload without the token went through")
 	}
 }
