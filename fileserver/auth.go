@@ -3,10 +3,7 @@ package fileserver
 import (
 	"crypto/sha256"
 	"crypto/subtle"
-	"fmt"
-	"net/http"
 	"net/netip"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -19,9 +16,15 @@ type Credentials struct {
 	Password string
 }
 
-// Guessing: an address that fails maxFailures times within failWindow is
-// answered 429 for blockFor, without its password being looked at.
+// Guessing: an address that fails more than slowAfter times within
+// failWindow gets its answers late, by a delay that doubles per failure up
+// to maxDelay (back-off); one that fails maxFailures times is answered 429
+// for blockFor, without its password or token being looked at. Only that
+// address: everyone else is served as before.
 const (
+	slowAfter   = 5
+	firstDelay  = 100 * time.Millisecond
+	maxDelay    = 2 * time.Second
 	maxFailures = 10
 	failWindow  = time.Minute
 	blockFor    = time.Minute
@@ -39,7 +42,6 @@ const authChallenge = `Basic realm="shareit", charset="UTF-8"`
 type authState struct {
 	name       string // the user name, for people
 	user, pass [32]byte
-	fails      failures
 }
 
 func newAuth(c *Credentials) *authState {
@@ -47,10 +49,9 @@ func newAuth(c *Credentials) *authState {
 		return nil
 	}
 	return &authState{
-		name:  c.User,
-		user:  sha256.Sum256([]byte(c.User)),
-		pass:  sha256.Sum256([]byte(c.Password)),
-		fails: failures{m: make(map[string]*failRecord)},
+		name: c.User,
+		user: sha256.Sum256([]byte(c.User)),
+		pass: sha256.Sum256([]byte(c.Password)),
 	}
 }
 
@@ -69,38 +70,6 @@ func (a *authState) match(user, pass string) bool {
 	u := sha256.Sum256([]byte(user))
 	p := sha256.Sum256([]byte(pass))
 	return subtle.ConstantTimeCompare(u[:], a.user[:])&subtle.ConstantTimeCompare(p[:], a.pass[:]) == 1
-}
-
-// authorize lets r through when it carries the right credentials, noting
-// the user for the log. Otherwise it answers 401, or 429 to an address that
-// failed too often lately, and returns false.
-func (s *Server) authorize(w *responseWriter, r *http.Request) bool {
-	a := s.access.auth
-	if a == nil {
-		return true
-	}
-	now := time.Now()
-	key := failKey(clientIP(r.RemoteAddr))
-	if wait := a.fails.blocked(key, now); wait > 0 {
-		w.Header().Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
-		s.error(w, r, http.StatusTooManyRequests)
-		return false
-	}
-	user, pass, ok := r.BasicAuth()
-	if ok && a.match(user, pass) {
-		a.fails.forget(key)
-		w.user = user
-		return true
-	}
-	if ok && a.fails.fail(key, now) {
-		s.tracker.Notice(fmt.Sprintf("%s: %d wrong passwords within %s; refused for %s",
-			key, maxFailures, shortDuration(failWindow), shortDuration(blockFor)))
-	}
-	// A request without credentials is how a browser starts: it is asked,
-	// not counted.
-	w.Header().Set("WWW-Authenticate", authChallenge)
-	s.error(w, r, http.StatusUnauthorized)
-	return false
 }
 
 // shortDuration is "1m" rather than "1m0s".
@@ -155,9 +124,23 @@ func (f *failures) forget(key string) {
 	delete(f.m, key)
 }
 
+// backoff is how late the answer to key's failure number n comes.
+func backoff(n int) time.Duration {
+	if n <= slowAfter {
+		return 0
+	}
+	return min(firstDelay<<(n-slowAfter-1), maxDelay)
+}
+
 // fail counts one wrong password from key and reports whether that just got
 // it refused.
 func (f *failures) fail(key string, now time.Time) bool {
+	refused, _ := f.count(key, now)
+	return refused
+}
+
+// count is fail that also returns the failures in the current window.
+func (f *failures) count(key string, now time.Time) (bool, int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	rec := f.m[key]
@@ -165,7 +148,7 @@ func (f *failures) fail(key string, now time.Time) bool {
 		if len(f.m) >= maxTracked && !f.makeRoom(now) {
 			// Every slot holds a refused address: this one is not tracked,
 			// and still needs the password.
-			return false
+			return false, 0
 		}
 		rec = &failRecord{since: now}
 		f.m[key] = rec
@@ -175,10 +158,10 @@ func (f *failures) fail(key string, now time.Time) bool {
 	}
 	rec.count++
 	if rec.count < maxFailures {
-		return false
+		return false, rec.count
 	}
 	rec.count, rec.since, rec.until = 0, now.Add(blockFor), now.Add(blockFor)
-	return true
+	return true, maxFailures
 }
 
 // makeRoom drops the records that no longer matter and, if the table is

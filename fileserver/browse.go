@@ -2,6 +2,7 @@ package fileserver
 
 import (
 	"errors"
+	"net/url"
 )
 
 // Entry is one name of a shared folder as clients see it.
@@ -20,6 +21,10 @@ var errNotListed = errors.New("not a shared folder")
 // rules for dotfiles and symlinks, through the same resolver. It is how
 // the TUI browses the share, never touching the disk outside it.
 func (s *Server) List(dir string) ([]Entry, error) {
+	dir, err := url.PathUnescape(dir) // as net/http decodes a request's path
+	if err != nil {
+		return nil, errNotListed
+	}
 	rel, status := s.clean(dir)
 	if status != 0 {
 		return nil, errNotListed

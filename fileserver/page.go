@@ -29,13 +29,15 @@ var (
 	pages           = template.Must(template.ParseFS(templateFS, "templates/*.html", "templates/*.css", "templates/*.js"))
 	listingTemplate = pages.Lookup("listing.html")
 	errorTemplate   = pages.Lookup("error.html")
+	dropTemplate    = pages.Lookup("drop.html")
 )
 
 // web is the state of the pages: whether uploads are on, and the error
 // pages rendered so far.
 type web struct {
 	uploads atomic.Bool
-	errors  sync.Map // errorKey → []byte
+	errors  sync.Map               // errorKey → []byte
+	wait    atomic.Pointer[[]byte] // the page of a device waiting (--ask)
 }
 
 // Uploads reports whether the server accepts uploads.
@@ -293,6 +295,40 @@ type errorKey struct {
 	msg    string
 }
 
+// errorData is what error.html shows; with Wait, it is the page of a
+// device waiting to be let in (--ask), whose script asks until it may.
+type errorData struct {
+	Code          int
+	Text, Message string
+	Version       string
+	Wait          bool
+}
+
+// waitPage answers a device waiting to be let in: 503, the page with its
+// script. It is the same for everyone, made once.
+func (s *Server) waitPage(w http.ResponseWriter, r *http.Request) {
+	page := s.web.wait.Load()
+	if page == nil {
+		var b buffer
+		if err := errorTemplate.Execute(&b, errorData{Code: http.StatusServiceUnavailable, Text: "Waiting for approval",
+			Message: "The person sharing these files has been asked to let this device in. This page goes on by itself once they do.",
+			Version: s.cfg.Version, Wait: true}); err != nil {
+			panic(err) // the template is fixed and tested
+		}
+		page = &b.b
+		s.web.wait.Store(page)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", pageCSP())
+	h.Set("Content-Length", strconv.Itoa(len(*page)))
+	w.WriteHeader(http.StatusServiceUnavailable)
+	if r.Method != http.MethodHead {
+		w.Write(*page)
+	}
+}
+
 // errorPage is the page for status, with msg (one of shareit's own
 // sentences, never an error's text) under the heading when not "".
 func (s *Server) errorPage(status int, msg string) []byte {
@@ -301,11 +337,7 @@ func (s *Server) errorPage(status int, msg string) []byte {
 		return b.([]byte)
 	}
 	var b buffer
-	err := errorTemplate.Execute(&b, struct {
-		Code          int
-		Text, Message string
-		Version       string
-	}{status, http.StatusText(status), msg, s.cfg.Version})
+	err := errorTemplate.Execute(&b, errorData{Code: status, Text: http.StatusText(status), Message: msg, Version: s.cfg.Version})
 	if err != nil {
 		// The template is fixed and tested; this cannot happen.
 		return []byte(strconv.Itoa(status) + " " + http.StatusText(status) + "\n")
@@ -321,20 +353,19 @@ func (s *Server) errorPage(status int, msg string) []byte {
 // and script elements as rendered.
 var pageCSP = sync.OnceValue(func() string {
 	l := &listing{Crumbs: []crumb{{URL: "/"}}, page: pageInfo{view: view{uploads: true}}}
-	var listingPage, errPage buffer
+	var listingPage, errPage, waitPage buffer
 	if err := listingTemplate.Execute(&listingPage, l); err != nil {
 		panic(err)
 	}
-	if err := errorTemplate.Execute(&errPage, struct {
-		Code          int
-		Text, Message string
-		Version       string
-	}{}); err != nil {
+	if err := errorTemplate.Execute(&errPage, errorData{}); err != nil {
+		panic(err)
+	}
+	if err := errorTemplate.Execute(&waitPage, errorData{Wait: true}); err != nil {
 		panic(err)
 	}
 	styles := cspHashes(listingPage.b, "style")
 	styles += cspHashes(errPage.b, "style")
-	scripts := cspHashes(listingPage.b, "script")
+	scripts := cspHashes(listingPage.b, "script") + cspHashes(waitPage.b, "script")
 	return "default-src 'none'; style-src" + styles + "; script-src" + scripts +
 		"; img-src data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 })

@@ -13,7 +13,7 @@ import (
 // listener reads the next request of a waiting connection itself, and a
 // whole plain GET or HEAD comes here before net/http sees it: when its
 // file is in the small-file cache, and nothing asks for net/http's path (a
-// password, a rate cap, a pause), the answer is the one serveFile gives,
+// password, a rate cap, a pause, a client blocked or capped), the answer is the one serveFile gives,
 // made from the cached header values in one buffer. Elsewhere, and with
 // the build tag portable, nothing calls it.
 
@@ -33,7 +33,7 @@ func (s *Server) listenerOptions() accel.Options {
 // quick appends to dst the answer to r and fills its log line, as serveFile
 // and logRequest would for the same request; false leaves r to net/http.
 func (s *Server) quick(dst []byte, r *accel.Request, line *transfer.LogLine) ([]byte, bool) {
-	if s.access.auth != nil || s.Rate() > 0 || s.tracker.Paused() {
+	if s.gated() || s.Rate() > 0 || s.tracker.Paused() {
 		return dst, false
 	}
 	uri := string(r.Target)

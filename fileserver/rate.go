@@ -23,7 +23,7 @@ func (s *Server) SetRate(bps int64) { s.access.limiter.SetRate(bps) }
 // many of the size wanted it may receive now. Without a cap it returns size
 // at once.
 func (w *responseWriter) throttle(size int64) (int64, error) {
-	return w.s.access.limiter.Take(w.r.Context(), w.client, size)
+	return w.s.take(w.r.Context(), w.client, size)
 }
 
 // writeLimited writes p in the pieces the client's cap allows, each one
@@ -61,16 +61,15 @@ type limitedBody struct {
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
-	lim := b.s.access.limiter
-	if lim.Rate() == 0 {
+	if !b.s.limited(b.client) {
 		return b.ReadCloser.Read(p)
 	}
-	if burst := lim.Burst(); burst > 0 && int64(len(p)) > burst {
+	if burst := b.s.burst(b.client); burst > 0 && int64(len(p)) > burst {
 		p = p[:burst]
 	}
 	n, err := b.ReadCloser.Read(p)
 	for left := int64(n); left > 0; {
-		got, werr := lim.Take(b.ctx, b.client, left)
+		got, werr := b.s.take(b.ctx, b.client, left)
 		if werr != nil {
 			return n, werr
 		}

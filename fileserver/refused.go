@@ -261,6 +261,7 @@ type refusalCount struct {
 // client has sent too many of them lately: those are counted, and one line
 // at the end of the window says how many.
 func (s *Server) refused(l transfer.LogLine) {
+	l.URI, l.Referer = logURI(l.URI), redact(l.Referer)
 	r := &s.refusals
 	r.mu.Lock()
 	defer r.mu.Unlock()

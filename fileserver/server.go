@@ -61,6 +61,13 @@ type Config struct {
 	CertFile string       // HTTPS with this certificate (PEM) ...
 	KeyFile  string       // ... and its key
 	Rate     int64        // per-client cap in bytes per second; 0 = none
+	// Who gets in: a secret token in every URL (--secret); each new
+	// device waits until the person at the terminal allows it (--ask).
+	Secret  bool
+	Ask     bool
+	AskWait time.Duration // how long a device waits for an answer; 0 means DefaultAskWait
+	// Drop makes a drop box: uploads only, nothing listed or served.
+	Drop bool
 }
 
 // Server is the HTTP side of shareit: a handler for one folder, and the
@@ -79,6 +86,10 @@ type Server struct {
 	files    *fileCache
 	web      web // pages and uploads
 	access   access
+	control  control                // per-client block and cap
+	secret   atomic.Pointer[secret] // --secret's token; nil without
+	ask      asks                   // --ask: who waits, who was let in
+	links    links                  // limited links
 	local    atomic.Pointer[string] // HOST.local announced by mDNS
 	// handlers counts running requests: Run returns only after the last
 	// one has logged, even when the grace period ran out.
@@ -111,7 +122,7 @@ func New(cfg Config, tracker *transfer.Tracker) (*Server, error) {
 		cfg.Grace = DefaultGrace
 	}
 	s := &Server{cfg: cfg, tracker: tracker, dirs: newDirCache(), files: newFileCache()}
-	s.web.uploads.Store(cfg.Upload)
+	s.web.uploads.Store(cfg.Upload || cfg.Drop)
 	paths := cfg.Paths
 	if len(paths) == 0 {
 		paths = []string{cfg.Root}
@@ -241,7 +252,11 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.error(w, r, status)
 		return
 	}
-	root, rel, status := s.root.Load().locate(rel)
+	top := s.root.Load()
+	if w.folder != nil {
+		top = w.folder // a limited link's, made before a change of what is shared
+	}
+	root, rel, status := top.locate(rel)
 	if status != 0 {
 		s.error(w, r, status)
 		return
@@ -410,7 +425,7 @@ func (s *Server) logRequest(w *responseWriter) {
 type request struct{ method, uri, proto, referer, userAgent string }
 
 func requestOf(r *http.Request) request {
-	return request{r.Method, r.RequestURI, r.Proto, r.Referer(), r.UserAgent()}
+	return request{r.Method, logURI(r.RequestURI), r.Proto, redact(r.Referer()), r.UserAgent()}
 }
 
 // request is the request the response answers.

@@ -151,6 +151,29 @@ func itemName(f *folder) string {
 	return name
 }
 
+// itemAt finds the shared item that holds the clean absolute path abs,
+// and abs's path in it ("." for the top of a folder, the name for a file
+// alone). ok is false when nothing shared holds it.
+func (top *folder) itemAt(abs string) (f *folder, rel string, ok bool) {
+	items := top.items
+	if items == nil && top.root != nil {
+		items = []*folder{top}
+	}
+	for _, it := range items {
+		if it.file != "" {
+			if abs == it.path() {
+				return it, it.file, true
+			}
+			continue
+		}
+		rel, err := filepath.Rel(it.dir, abs)
+		if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return it, rel, true
+		}
+	}
+	return nil, "", false
+}
+
 // item is the item of top called name, or nil.
 func (top *folder) item(name string) *folder {
 	for _, it := range top.items {

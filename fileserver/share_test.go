@@ -109,7 +109,7 @@ func TestShareLive(t *testing.T) {
 // of a file's folder.
 func TestList(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"photos/a.jpg": "a", "photos/.hidden": "h", "photos/sub/s.txt": "s", "notes.txt": "n", "secret.txt": "S"})
+	writeTree(t, root, map[string]string{"photos/a.jpg": "a", "photos/.hidden": "h", "photos/sub/s.txt": "s", "photos/my dir/x.txt": "x", "notes.txt": "n", "secret.txt": "S"})
 	if err := os.Symlink(filepath.Join(root, "secret.txt"), filepath.Join(root, "photos/out.txt")); err != nil {
 		t.Fatal(err)
 	}
@@ -127,16 +127,17 @@ func TestList(t *testing.T) {
 		return strings.Join(out, " ")
 	}
 	for dir, want := range map[string]string{
-		"/":                "photos=/photos/ notes.txt=/notes.txt",
-		"/photos/":         "sub=/photos/sub/ a.jpg=/photos/a.jpg",
-		"/photos/sub/":     "s.txt=/photos/sub/s.txt",
-		"/photos/../":      "error",
-		"/photos/.hidden/": "error",
-		"/notes.txt":       "error",
-		"/secret.txt":      "error",
-		"/photos/out.txt/": "error",
-		"/nope/":           "error",
-		"/photos/%2e%2e/":  "error",
+		"/":                 "photos=/photos/ notes.txt=/notes.txt",
+		"/photos/":          "my dir=/photos/my%20dir/ sub=/photos/sub/ a.jpg=/photos/a.jpg",
+		"/photos/my%20dir/": "x.txt=/photos/my%20dir/x.txt",
+		"/photos/sub/":      "s.txt=/photos/sub/s.txt",
+		"/photos/../":       "error",
+		"/photos/.hidden/":  "error",
+		"/notes.txt":        "error",
+		"/secret.txt":       "error",
+		"/photos/out.txt/":  "error",
+		"/nope/":            "error",
+		"/photos/%2e%2e/":   "error",
 	} {
 		if got := names(dir); got != want {
 			t.Errorf("List(%q): got %q, want %q", dir, got, want)

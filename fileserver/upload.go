@@ -84,6 +84,7 @@ func (s *Server) serveUpload(w *responseWriter, r *http.Request) {
 		s.uploadFailed(w, r, body, err)
 		return
 	}
+	s.arrived(w.client, files)
 	h := w.Header()
 	switch {
 	case r.Method == http.MethodPost && strings.Contains(r.Header.Get("Accept"), "text/html"):

@@ -16,19 +16,27 @@ type URL struct {
 // URLs lists the URLs the server answers on: one per LAN address when bound
 // to every interface (IPv4, which is what phones and browsers are given),
 // the bound address otherwise, and the loopback URL last when it is reachable;
-// first, the HOST.local name when the share is announced with mDNS. When
-// one file is shared alone, they point straight at it.
+// first, the HOST.local name when the share is announced with mDNS. With
+// --secret, each carries the token; when one file is shared alone, they
+// point straight at it.
 func (s *Server) URLs() []URL {
-	urls := s.listenURLs()
+	urls := s.baseURLs()
+	suffix := s.secretPath()
 	if top := s.root.Load(); top.items == nil && top.file != "" {
+		if suffix != "" {
+			suffix += "/"
+		}
+		suffix += pathEscape(top.file)
+	}
+	if suffix != "" {
 		for i := range urls {
-			urls[i].URL += pathEscape(top.file)
+			urls[i].URL += suffix
 		}
 	}
 	return urls
 }
 
-func (s *Server) listenURLs() []URL {
+func (s *Server) baseURLs() []URL {
 	addr, err := netip.ParseAddrPort(s.Addr())
 	if err != nil {
 		return nil

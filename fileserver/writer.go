@@ -46,6 +46,8 @@ type responseWriter struct {
 	mtime  time.Time // of the file sent, to see it rewritten mid-body (unchanged)
 	seen   time.Time // when the file was last checked against size and mtime
 	start  time.Time // when the request came, for the log
+	folder *folder   // the folder a limited link serves from; nil: the served one
+	device string    // the browser named in the secret link's cookie; "" for none
 }
 
 var (
@@ -122,7 +124,7 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
 	}
-	if len(p) > 0 && w.s.Rate() > 0 {
+	if len(p) > 0 && w.s.limited(w.client) {
 		return w.writeLimited(p)
 	}
 	if w.part != nil {
@@ -148,7 +150,7 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 	if w.rf == nil {
 		return io.Copy(writerOnly{w}, src)
 	}
-	if w.part == nil && w.s.Rate() == 0 {
+	if w.part == nil && !w.s.limited(w.client) {
 		n, err = w.rf.ReadFrom(src)
 		w.bytes += n
 		return n, err

@@ -154,6 +154,9 @@ type Event struct {
 	Text     string    // for EventNotice
 	Time     time.Time // when the notice was given, for EventNotice
 	Message  *Message  // for EventMessage
+	// Client and Action are set on a notice that records an access
+	// decision (Tracker.Access): who, and what was done ("block", "ask", ...).
+	Client, Action string
 }
 
 // Message is a text a client sent to the person at the terminal. Text is

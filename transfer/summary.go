@@ -42,6 +42,7 @@ type Summary struct {
 	Started, Ended time.Time
 	Sent, Received Tally
 	Clients        []ClientSummary // sorted by address
+	Blocked        []string        // clients blocked or denied when it ended, sorted
 }
 
 // tallies is the tracker's memory of the session, guarded by its mutex.
@@ -49,6 +50,7 @@ type Summary struct {
 type tallies struct {
 	started time.Time
 	clients map[string]*ClientSummary
+	blocked map[string]bool // by Tracker.Access
 }
 
 func (ts *tallies) client(addr string) *ClientSummary {
@@ -89,7 +91,7 @@ func (t *Tracker) Summary() Summary {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
-	s := Summary{Started: t.tally.started, Ended: now}
+	s := Summary{Started: t.tally.started, Ended: now, Blocked: t.tally.blockedList()}
 	byAddr := make(map[string]*ClientSummary, len(t.tally.clients))
 	for addr, c := range t.tally.clients {
 		cp := *c
@@ -143,6 +145,7 @@ func (s Summary) WriteTo(w io.Writer) (int64, error) {
 			b.WriteString("  " + addr + strings.Repeat(" ", width-len(addr)) + "  " + tallyText(c.Sent, c.Received) + "\n")
 		}
 	}
+	b.WriteString(blockedText(s.Blocked))
 	n, err := io.WriteString(w, b.String())
 	return int64(n), err
 }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"time"
+
 	"net/url"
 	"strings"
 
@@ -15,6 +17,9 @@ import (
 // the browser shows exactly what clients can reach and reads nothing else.
 type Browser interface {
 	List(dir string) ([]Entry, error) // the folder at the escaped URL path dir ("/" the top)
+	// LinkAt makes a limited link to the file or folder at the escaped URL
+	// path u (see Controller.NewLink).
+	LinkAt(u string, maxDownloads int, ttl time.Duration) (Link, error)
 }
 
 // Entry is one name the browser lists.
@@ -48,6 +53,12 @@ func defaultBrowseActions() []browseAction {
 		{key.NewBinding(key.WithKeys("z", "enter"), key.WithHelp("z", "full screen")), func(m *Model, e Entry, link string) tea.Cmd {
 			m.zoom, m.mode = link, modeCode
 			return nil
+		}},
+		{key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "limited link")), func(m *Model, e Entry, link string) tea.Cmd {
+			var cmd tea.Cmd
+			m.mode = modePrompt
+			m.prompt, cmd = m.prompt.open(promptLinkLimitAt, e.URL, limitsLabel, "1")
+			return cmd
 		}},
 	}
 }

@@ -2,9 +2,12 @@ package tui
 
 import (
 	"errors"
+	"fmt"
+	"path"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -22,6 +25,19 @@ func (f *fakeBrowser) List(dir string) ([]Entry, error) {
 		return nil, errors.New("not a shared folder")
 	}
 	return e, nil
+}
+
+func (f *fakeBrowser) LinkAt(u string, maxDownloads int, ttl time.Duration) (Link, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("LinkAt(%s, %d, %v)", u, maxDownloads, ttl)
+	l := Link{Token: fmt.Sprintf("tok%d", len(f.links)), Path: u, Max: maxDownloads, State: "live"}
+	l.URL = "http://192.168.1.23:8000/~l/" + l.Token + "/" + path.Base(u)
+	if ttl > 0 {
+		l.Expires = t0.Add(ttl)
+	}
+	f.links = append(f.links, l)
+	return l, nil
 }
 
 func newFakeBrowser() *fakeBrowser {
@@ -97,5 +113,33 @@ func TestBrowse(t *testing.T) {
 	m = update(t, m, tea.MouseWheelMsg{X: x, Y: top + 2, Button: tea.MouseWheelUp}, tea.MouseClickMsg{X: x, Y: top + 1, Button: tea.MouseLeft})
 	if m.files.dir != "/photos/" {
 		t.Errorf("a click on the selected folder: in %q, want /photos/", m.files.dir)
+	}
+}
+
+// TestBrowseLink: l on the browser's selection asks for limits and makes a
+// limited link to that entry's URL path through the controller, then
+// shows it in the links list.
+func TestBrowseLink(t *testing.T) {
+	ctrl := newFakeBrowser()
+	m, _ := newTest(t, ctrl, 100, 30)
+	m = update(t, m, press("b"), press("down"))
+	if !strings.Contains(ansi.Strip(m.View().Content), "l limited link") {
+		t.Errorf("the browser does not offer l:\n%s", ansi.Strip(m.View().Content))
+	}
+	m = update(t, m, press("l"))
+	if m.mode != modePrompt || m.prompt.what != promptLinkLimitAt {
+		t.Fatalf("l: mode %v, prompt %v; want the limits prompt", m.mode, m.prompt.what)
+	}
+	m = update(t, m, press("backspace"))
+	for _, r := range "2 1h" {
+		m = update(t, m, press(string(r)))
+	}
+	m = update(t, m, press("enter"))
+	calls := ctrl.Calls()
+	if len(calls) == 0 || calls[len(calls)-1] != "LinkAt(/notes.txt, 2, 1h0m0s)" {
+		t.Fatalf("enter: calls %v, want LinkAt(/notes.txt, 2, 1h0m0s)", calls)
+	}
+	if m.mode != modeMain || !m.showLinks || !strings.Contains(ansi.Strip(m.View().Content), "/~l/tok0/notes.txt") {
+		t.Errorf("after the link: mode %v, links shown %v:\n%s", m.mode, m.showLinks, ansi.Strip(m.View().Content))
 	}
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/progress"
@@ -18,6 +19,9 @@ type clientsView struct {
 	bar  progress.Model
 
 	rows    []transfer.ClientStats // sorted by address, as the frame has them
+	frame   []transfer.ClientStats // the newest frame's clients
+	marks   map[string]string      // "blocked", "≤1 MB/s": what was decided about a client
+	blocked []string               // listed even when the tracker no longer lists them
 	selAddr string
 	off     int
 
@@ -40,7 +44,28 @@ func (c clientsView) visibleRows() int { return max(0, c.h-1) }
 
 // setFrame takes the frame's clients.
 func (c *clientsView) setFrame(p *transfer.Progress) {
-	c.rows = p.Clients
+	c.frame = p.Clients
+	c.merge()
+}
+
+// setMarks takes what was decided about clients; blocked ones stay listed
+// so that they can be unblocked.
+func (c *clientsView) setMarks(marks map[string]string, blocked []string) {
+	c.marks, c.blocked = marks, blocked
+	c.merge()
+}
+
+// merge makes the rows: the frame's clients and the blocked ones.
+func (c *clientsView) merge() {
+	c.rows = c.frame
+	for _, b := range c.blocked {
+		if !slices.ContainsFunc(c.rows, func(r transfer.ClientStats) bool { return r.Addr == b }) {
+			c.rows = append(slices.Clip(c.rows), transfer.ClientStats{Addr: b})
+		}
+	}
+	if len(c.rows) != len(c.frame) {
+		slices.SortFunc(c.rows, func(a, b transfer.ClientStats) int { return strings.Compare(a.Addr, b.Addr) })
+	}
 	if c.index(c.selAddr) < 0 {
 		c.selAddr = ""
 		if len(c.rows) > 0 {
@@ -111,16 +136,22 @@ func (c clientsView) View() string {
 	vis := c.rows[off:min(len(c.rows), off+n)]
 
 	const activeW, bytesW = 9, 13 // "12 active", "1023 MiB sent"
-	addrW := 7
+	addrW, markW := 7, 0
 	for _, r := range vis {
 		addrW = max(addrW, min(39, ansi.StringWidth(transfer.Printable(r.Addr))))
+		if m := c.marks[r.Addr]; m != "" {
+			markW = max(markW, ansi.StringWidth(m)+1)
+		}
 	}
-	barW := c.w - (2 + addrW + 1 + activeW + 1 + bytesW + 1 + speedW + 1 + 1 + pctW)
+	barW := c.w - (2 + addrW + markW + 1 + activeW + 1 + bytesW + 1 + speedW + 1 + 1 + pctW)
 	barW = min(barW, 30)
 	for _, r := range vis {
 		b.WriteByte('\n')
 		b.WriteString(cursorMark(c.st, r.Addr == c.selAddr, c.focused))
 		b.WriteString(fitCell(transfer.Printable(r.Addr), addrW))
+		if markW > 0 {
+			b.WriteString(fitCell(" "+c.marks[r.Addr], markW))
+		}
 		b.WriteByte(' ')
 		count := "idle"
 		if r.Active > 0 {

@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 	"sync"
+	"time"
 )
 
 // fakeCtrl is a Controller that records what the TUI asked of it. SetRoot
@@ -19,6 +22,11 @@ type fakeCtrl struct {
 	calls     []string
 	active    map[uint64]bool // what Cancel finds running
 	rate      int64
+	caps      map[string]int64
+	secret    bool
+	asks      []Ask
+	links     []Link
+	blocked   map[string]bool
 
 	startErr   error
 	uploadsErr error
@@ -34,6 +42,8 @@ func newFakeCtrl() *fakeCtrl {
 			{Label: "localhost", URL: "http://127.0.0.1:8000/"},
 		},
 		active:     map[uint64]bool{},
+		caps:       map[string]int64{},
+		blocked:    map[string]bool{},
 		uploadsErr: errors.New("uploads are not available"),
 	}
 }
@@ -158,6 +168,127 @@ func (f *fakeCtrl) SetRate(bps int64) {
 	defer f.mu.Unlock()
 	f.record("SetRate(%d)", bps)
 	f.rate = bps
+}
+
+func (f *fakeCtrl) Throttle(client string, bps int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Throttle(%s, %d)", client, bps)
+	f.caps[client] = bps
+}
+
+func (f *fakeCtrl) ClientRate(client string) int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.caps[client]
+}
+
+func (f *fakeCtrl) Kick(client string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Kick(%s)", client)
+	return 0
+}
+
+func (f *fakeCtrl) Block(client string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Block(%s)", client)
+	f.blocked[client] = true
+	return nil
+}
+
+func (f *fakeCtrl) Unblock(client string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Unblock(%s)", client)
+	was := f.blocked[client]
+	delete(f.blocked, client)
+	return was
+}
+
+func (f *fakeCtrl) Blocked() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for c := range f.blocked {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (f *fakeCtrl) Secret() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.secret
+}
+
+func (f *fakeCtrl) NewSecret() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("NewSecret")
+	for i := range f.urls {
+		f.urls[i].URL += "~s/new"
+	}
+}
+
+func (f *fakeCtrl) Asks() []Ask {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Ask(nil), f.asks...)
+}
+
+func (f *fakeCtrl) Allow(client string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Allow(%s)", client)
+	f.asks = slices.DeleteFunc(f.asks, func(a Ask) bool { return a.Key == client })
+	return true
+}
+
+func (f *fakeCtrl) Deny(client string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Deny(%s)", client)
+	f.asks = slices.DeleteFunc(f.asks, func(a Ask) bool { return a.Key == client })
+	f.blocked[client] = true
+	return nil
+}
+
+func (f *fakeCtrl) NewLink(path string, maxDownloads int, ttl time.Duration) (Link, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("NewLink(%s, %d, %v)", path, maxDownloads, ttl)
+	if _, err := os.Stat(path); err != nil {
+		return Link{}, fmt.Errorf("%s: no such file or folder in the share", path)
+	}
+	l := Link{Token: fmt.Sprintf("tok%d", len(f.links)), Path: "/" + filepath.Base(path), Max: maxDownloads, State: "live"}
+	l.URL = "http://192.168.1.23:8000/~l/" + l.Token + "/" + filepath.Base(path)
+	if ttl > 0 {
+		l.Expires = t0.Add(ttl)
+	}
+	f.links = append(f.links, l)
+	return l, nil
+}
+
+func (f *fakeCtrl) Links() []Link {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Link(nil), f.links...)
+}
+
+func (f *fakeCtrl) RevokeLink(token string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("RevokeLink(%s)", token)
+	for i := range f.links {
+		if f.links[i].Token == token && f.links[i].State == "live" {
+			f.links[i].State = "revoked"
+			return true
+		}
+	}
+	return false
 }
 
 var _ Controller = (*fakeCtrl)(nil)

@@ -25,17 +25,29 @@ type keyMap struct {
 	Uploads     key.Binding
 	RateUp      key.Binding // raise the per-client cap (Model.changeRate)
 	RateDown    key.Binding
-	NextPanel   key.Binding
-	PrevPanel   key.Binding
-	Up          key.Binding
-	Down        key.Binding
-	PageUp      key.Binding
-	PageDown    key.Binding
-	Top         key.Binding
-	Bottom      key.Binding
-	Help        key.Binding
-	Quit        key.Binding
-	Filter      key.Binding // type a filter for the log
+	// In the clients panel, for the selected client.
+	Throttle key.Binding
+	Kick     key.Binding
+	Block    key.Binding
+	Unblock  key.Binding
+	Secret   key.Binding // a new secret token (--secret)
+	Allow    key.Binding // let in the device waiting (--ask)
+	Deny     key.Binding
+	Links    key.Binding // the limited links in the transfers' place
+	NewLink  key.Binding // in the links list
+	Revoke   key.Binding
+
+	NextPanel key.Binding
+	PrevPanel key.Binding
+	Up        key.Binding
+	Down      key.Binding
+	PageUp    key.Binding
+	PageDown  key.Binding
+	Top       key.Binding
+	Bottom    key.Binding
+	Help      key.Binding
+	Quit      key.Binding
+	Filter    key.Binding // type a filter for the log
 	// ClearFilter shows every log line again.
 	ClearFilter key.Binding
 
@@ -74,6 +86,16 @@ func DefaultKeyMap() keyMap {
 		Uploads:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "uploads on")),
 		RateUp:      key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "raise rate cap")),
 		RateDown:    key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "lower rate cap")),
+		Throttle:    key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "throttle client")),
+		Kick:        key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "kick client")),
+		Block:       key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "block client")),
+		Unblock:     key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "unblock client")),
+		Secret:      key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "new secret link")),
+		Allow:       key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "allow device")),
+		Deny:        key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "deny device")),
+		Links:       key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "links")),
+		NewLink:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new link")),
+		Revoke:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke link")),
 		NextPanel:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "panel")),
 		PrevPanel:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev panel")),
 		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -104,8 +126,9 @@ func DefaultKeyMap() keyMap {
 // ShortHelp is the footer: the keys people reach for.
 func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
+		k.Allow, k.Deny,
 		k.Pause, k.Folder, k.Listen, k.Cancel, k.Copy, k.Quit, k.Help, k.NextPanel,
-		k.ClearFilter,
+		k.ClearFilter, k.Throttle, k.Kick, k.Block, k.Unblock, k.NewLink, k.Revoke,
 		k.Complete, k.Apply, k.Dismiss,
 		k.BrowseIn, k.BrowseUp, k.BrowseClose,
 		k.FilterApply, k.FilterClear,
@@ -120,6 +143,8 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.NextPanel, k.PrevPanel, k.Cancel, k.History, k.Messages, k.Copy},
 		{k.Pause, k.Listen, k.Folder, k.Add, k.Remove, k.Browse, k.Uploads, k.RateUp, k.RateDown},
 		{k.Filter, k.ClearFilter, k.Help, k.Quit},
+		{k.Throttle, k.Kick, k.Block, k.Unblock, k.Secret, k.Allow, k.Deny},
+		{k.Links, k.NewLink, k.Revoke},
 		{k.Complete, k.Apply, k.Dismiss},
 		{k.FilterApply, k.FilterClear},
 		{k.Yes, k.No, k.Force},
@@ -134,6 +159,12 @@ type keyState struct {
 	uploads     bool
 	canCancel   bool // a running transfer is selected
 	canCopy     bool // there is a URL to copy
+	client      bool // a client is selected in the focused clients panel
+	blocked     bool // and it is blocked
+	secret      bool // URLs carry a secret token
+	asking      bool // a device waits to be let in
+	links       bool // the links list shows
+	canRevoke   bool // a live link is selected in it
 	history     bool // the history shows in place of the running transfers
 	messages    bool // the messages show in place of the running transfers
 	hasMessages bool // a client sent a text
@@ -144,6 +175,7 @@ type keyState struct {
 	oneFolder   bool // one folder is shared: d changes it
 	filtered    bool // the log is filtered
 	showAllHelp bool
+	prompt      promptFor // what the open prompt asks for (modePrompt)
 }
 
 // forState returns k with bindings enabled and labelled for s.
@@ -162,6 +194,21 @@ func (k keyMap) forState(s keyState) keyMap {
 	k.FilterClear.SetEnabled(filter)
 	k.Cancel.SetEnabled(main && s.canCancel)
 	k.Copy.SetEnabled(main && s.canCopy)
+	k.Secret.SetEnabled(main && s.secret)
+	k.Links.SetEnabled(main)
+	k.NewLink.SetEnabled(main && s.links)
+	k.Revoke.SetEnabled(main && s.links && s.canRevoke)
+	if s.links {
+		k.Links.SetHelp("L", "back")
+	} else {
+		k.Links.SetHelp("L", "links")
+	}
+	k.Allow.SetEnabled(main && s.asking)
+	k.Deny.SetEnabled(main && s.asking)
+	k.Throttle.SetEnabled(main && s.client)
+	k.Kick.SetEnabled(main && s.client)
+	k.Block.SetEnabled(main && s.client && !s.blocked)
+	k.Unblock.SetEnabled(main && s.client && s.blocked)
 	if s.paused {
 		k.Pause.SetHelp("p", "resume")
 	} else {
@@ -205,11 +252,14 @@ func (k keyMap) forState(s keyState) keyMap {
 
 	input := s.mode == modeFolder
 	picking := s.mode == modeRemove
-	k.Interrupt.SetEnabled(input || filter || picking || s.mode == modeBrowse)
-	k.Complete.SetEnabled(input)
-	k.Apply.SetEnabled(input || picking)
-	k.Dismiss.SetEnabled(input || picking)
+	prompt := s.mode == modePrompt
+	k.Interrupt.SetEnabled(input || filter || picking || prompt || s.mode == modeBrowse)
+	k.Complete.SetEnabled(input || prompt && s.prompt == promptLinkPath)
+	k.Apply.SetEnabled(input || picking || prompt)
+	k.Dismiss.SetEnabled(input || picking || prompt)
 	switch {
+	case prompt:
+		k.Apply.SetHelp("enter", "apply")
 	case picking:
 		k.Apply.SetHelp("enter", "stop sharing it")
 	case s.adding:

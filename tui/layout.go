@@ -62,6 +62,7 @@ func (m *Model) layout() {
 	}
 	m.header.SetSize(w)
 	m.input.SetSize(w)
+	m.prompt.SetSize(w)
 	m.help.SetWidth(w)
 	l.statusH = m.statusHeight()
 	l.helpH = lineCount(m.help.View(m.keys))
@@ -81,6 +82,9 @@ func (m *Model) layout() {
 	if m.showMessages {
 		tWant = 1 + max(1, len(m.messages.rows))
 	}
+	if m.showLinks {
+		tWant = 1 + max(1, len(m.links.rows))
+	}
 	if m.mode == modeRemove {
 		tWant = 1 + len(m.items.rows)
 	}
@@ -97,6 +101,7 @@ func (m *Model) layout() {
 	m.messages.SetSize(l.mainW, l.transfersH)
 	m.items.SetSize(l.mainW, l.transfersH)
 	m.files.SetSize(l.mainW, l.transfersH)
+	m.links.SetSize(l.mainW, l.transfersH)
 	m.clients.SetSize(l.mainW, l.clientsH)
 	m.log.SetSize(l.logW, l.logH)
 	m.lay = l
@@ -185,11 +190,22 @@ func lineCount(s string) int { return strings.Count(s, "\n") + 1 }
 // statusHeight is the lines between the panels and the help: the quit
 // question, the folder input, or a message.
 func (m Model) statusHeight() int {
+	n := 0
+	if len(m.asks) > 0 {
+		n = 1
+	}
+	return n + m.messageHeight()
+}
+
+// messageHeight is statusHeight without the line of a device waiting.
+func (m Model) messageHeight() int {
 	switch {
 	case m.mode == modeConfirmQuit:
 		return 1
 	case m.mode == modeFolder:
 		return m.input.height()
+	case m.mode == modePrompt:
+		return m.prompt.height()
 	case m.mode == modeFilter, m.mode == modeBrowse:
 		return 1
 	case m.status.text != "":

@@ -77,6 +77,7 @@ const (
 	modeRemove           // picking a shared path to stop sharing
 	modeBrowse           // browsing what is shared (b)
 	modeCode             // one link's code, full screen
+	modePrompt           // typing into a one-line prompt (lineInput)
 )
 
 // tick refreshes the clock-driven parts: uptime, ended rows, messages.
@@ -122,6 +123,8 @@ type Model struct {
 	// panel shows ("" for the share itself); zoom is the link shown full
 	// screen.
 	pinned, zoom string
+	links        linksView // shown in the transfers' place (showLinks)
+	prompt       lineInput
 
 	mode        mode
 	adding      bool // the input is for a path to share beside the others
@@ -130,6 +133,7 @@ type Model struct {
 	// showMessages is `m`: the texts clients sent in place of the
 	// running transfers.
 	showMessages bool
+	showLinks    bool // `L`: the limited links in place of the running transfers
 	lay          layout
 
 	// The server's state, as last read from the controller.
@@ -138,6 +142,8 @@ type Model struct {
 	listening bool
 	uploads   bool
 	shared    []Item // what is shared, when the controller is a Sharer
+	secret    bool
+	asks      []Ask // devices waiting to be let in (--ask)
 
 	status status
 	exit   Exit
@@ -186,6 +192,8 @@ func New(ctrl Controller, events <-chan transfer.Event, opts Options) Model {
 		input:     newRootInput(&st),
 		items:     itemsView{st: &st, keys: keys},
 		files:     browserView{st: &st, keys: keys, actions: defaultBrowseActions()},
+		links:     newLinksView(&st, keys),
+		prompt:    newLineInput(&st),
 		focus:     panelTransfers,
 	}
 	m.help.Styles = st.Help
@@ -241,6 +249,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.input, cmd = m.input.Update(msg)
 		case modeFilter:
 			m.setFilter(m.filter + msg.Content)
+		case modePrompt:
+			m.prompt, cmd = m.prompt.Update(msg)
 		}
 	}
 	m.sync()
@@ -286,6 +296,9 @@ func (m *Model) handleEvent(ev transfer.Event) {
 			at = m.now()
 		}
 		m.log.addNotice(at, ev.Text)
+		if ev.Action == transfer.ActionAsk {
+			m.refreshAsks()
+		}
 	}
 }
 
@@ -298,8 +311,11 @@ func (m *Model) refresh() {
 	m.paused = m.ctrl.Paused()
 	m.listening = m.ctrl.Listening()
 	m.uploads = m.ctrl.Uploads()
+	m.secret = m.ctrl.Secret()
+	m.refreshAsks()
 	m.header.rate = m.ctrl.Rate()
-	m.urls.setURLs(m.ctrl.URLs())
+	m.refreshLinks() // and the URLs
+	m.refreshMarks()
 }
 
 func (m *Model) setStatus(text string) {
@@ -340,6 +356,7 @@ func (m *Model) setStyles(st Styles) {
 	*m.styles = st
 	m.help.Styles = st.Help
 	m.input.setStyles(m.styles)
+	m.prompt.setStyles(m.styles)
 	m.transfers.bar = newBar(m.styles)
 	m.clients.bar = newBar(m.styles)
 	m.urls.restyle()
@@ -383,6 +400,24 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 			}
 		case msg.Text != "":
 			m.setFilter(m.filter + msg.Text)
+		}
+		return m, nil
+
+	case modePrompt:
+		switch {
+		case key.Matches(msg, k.Interrupt):
+			m.closePrompt()
+			return m.quit()
+		case key.Matches(msg, k.Dismiss):
+			m.closePrompt()
+		case key.Matches(msg, k.Complete):
+			m.completePrompt()
+		case key.Matches(msg, k.Apply):
+			return m.applyPrompt()
+		default:
+			var cmd tea.Cmd
+			m.prompt, cmd = m.prompt.Update(msg)
+			return m, cmd
 		}
 		return m, nil
 
@@ -463,11 +498,25 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.History):
 		m.showHistory = !m.showHistory
 		m.showMessages = false
+		m.showLinks = false
 		m.focus = panelTransfers
+		m.refreshLinks()
 	case key.Matches(msg, k.Messages):
 		m.showMessages = !m.showMessages
 		m.showHistory = false
+		m.showLinks = false
 		m.focus = panelTransfers
+		m.refreshLinks()
+	case key.Matches(msg, k.Links):
+		m.showLinks = !m.showLinks
+		m.showHistory = false
+		m.showMessages = false
+		m.focus = panelTransfers
+		m.refreshLinks()
+	case key.Matches(msg, k.NewLink):
+		return m.openLinkPath()
+	case key.Matches(msg, k.Revoke):
+		m.revokeSelected()
 	case key.Matches(msg, k.Copy):
 		if text, ok := m.messageToCopy(); ok {
 			m.setStatus("copied the text from " + transfer.Printable(text.Client) + " to the clipboard")
@@ -489,6 +538,26 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		case !m.uploads && was:
 			m.note("uploads off")
 		}
+	case key.Matches(msg, k.Allow, k.Deny):
+		m.answerAsk(key.Matches(msg, k.Allow))
+	case key.Matches(msg, k.Secret):
+		m.ctrl.NewSecret()
+		m.refresh()
+		// Whole here, where the URL panel may have to cut it: people read
+		// it out or type it.
+		text := "new secret link: the old one no longer works"
+		if u, ok := m.urls.selected(); ok {
+			text = "new secret link " + transfer.Printable(u.URL) + " (the old one no longer works)"
+		}
+		m.setStatus(text)
+	case key.Matches(msg, k.Throttle):
+		return m.openThrottle()
+	case key.Matches(msg, k.Kick):
+		m.kickSelected()
+	case key.Matches(msg, k.Block):
+		m.blockSelected()
+	case key.Matches(msg, k.Unblock):
+		m.unblockSelected()
 	case key.Matches(msg, k.RateUp, k.RateDown):
 		cmd := m.changeRate(key.Matches(msg, k.RateUp))
 		return m, cmd
@@ -502,7 +571,10 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		case panelURLs:
 			m.urls, cmd = m.urls.Update(msg)
 		case panelTransfers:
-			if m.showMessages {
+			if m.showLinks {
+				m.links, cmd = m.links.Update(msg)
+				m.refreshLinks()
+			} else if m.showMessages {
 				m.messages, cmd = m.messages.Update(msg)
 			} else if m.showHistory {
 				m.history, cmd = m.history.Update(msg)
@@ -605,6 +677,7 @@ func (m *Model) sync() {
 	m.transfers.endedCount = m.history.count
 	m.history.focused = m.focus == panelTransfers
 	m.messages.focused = m.focus == panelTransfers
+	m.links.focused = m.focus == panelTransfers
 	m.clients.paused = m.paused
 	m.urls.focused = m.focus == panelURLs
 	m.transfers.focused = m.focus == panelTransfers
@@ -618,12 +691,21 @@ func (m Model) keyState() keyState {
 	r, ok := m.transfers.selected()
 	_, hasURL := m.urls.selected()
 	_, hasText := m.messageToCopy()
+	client, hasClient := m.selectedClient()
+	selLink, _ := m.links.selected()
 	return keyState{
+		client:      hasClient,
+		secret:      m.secret,
+		asking:      len(m.asks) > 0,
+		blocked:     hasClient && m.clients.marks[client] == "blocked",
+		prompt:      m.prompt.what,
 		mode:        m.mode,
 		paused:      m.paused,
 		listening:   m.listening,
 		uploads:     m.uploads,
-		canCancel:   m.focus == panelTransfers && !m.showHistory && !m.showMessages && ok && r.State == transfer.Active,
+		canCancel:   m.focus == panelTransfers && !m.showHistory && !m.showMessages && !m.showLinks && ok && r.State == transfer.Active,
+		links:       m.showLinks && m.focus == panelTransfers,
+		canRevoke:   m.focus == panelTransfers && m.showLinks && selLink.State == "live",
 		history:     m.showHistory,
 		messages:    m.showMessages,
 		hasMessages: len(m.messages.rows) > 0,

@@ -37,6 +37,9 @@ func (m Model) View() tea.View {
 	if m.showMessages {
 		table = m.messages.View()
 	}
+	if m.showLinks {
+		table = m.links.View()
+	}
 	if m.mode == modeRemove {
 		table = m.items.View()
 	}
@@ -109,6 +112,10 @@ func joinColumns(left, sep, right string) string {
 }
 
 func (m Model) statusView() string {
+	return joinBlocks(m.askLine(), m.messageView())
+}
+
+func (m Model) messageView() string {
 	st := m.styles
 	switch {
 	case m.mode == modeConfirmQuit:
@@ -119,6 +126,8 @@ func (m Model) statusView() string {
 		return m.input.View()
 	case m.mode == modeBrowse:
 		return m.browseStatus()
+	case m.mode == modePrompt:
+		return m.prompt.View()
 	case m.mode == modeFilter:
 		return st.Status.Prompt.Render("/") + " " + truncateLeft(transfer.Printable(m.filter), max(1, m.width-4)) + "▏"
 	case m.status.err:

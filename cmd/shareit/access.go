@@ -24,6 +24,9 @@ type accessOptions struct {
 	certFile string
 	keyFile  string
 	rate     int64 // bytes per second, 0 = no cap
+	secret   bool  // a random token in every URL
+	ask      bool  // each new device waits for the person at the terminal
+	drop     bool  // a drop box: uploads only
 }
 
 // rateFlag is --rate: parsed as it is set, so a bad value is reported the
@@ -53,6 +56,9 @@ func addAccessFlags(fs *pflag.FlagSet, a *accessOptions) {
 	fs.BoolVar(&a.tls, "tls", false, "HTTPS with a certificate made at start; its SHA-256 fingerprint is shown")
 	fs.StringVar(&a.certFile, "cert", "", "HTTPS with your own certificate `FILE` (PEM; needs --key)")
 	fs.StringVar(&a.keyFile, "key", "", "the --cert certificate's private key `FILE` (PEM)")
+	fs.BoolVar(&a.ask, "ask", false, "a new device waits until the person at the terminal allows it (A) or denies it (D); needs the TUI")
+	fs.BoolVar(&a.drop, "drop", false, "a drop box: visitors can send files (page, curl -F, curl -T) but see and download nothing")
+	fs.BoolVar(&a.secret, "secret", false, "a random token in the URLs and QR code: only people with the link get in (S makes a new one in the TUI)")
 	fs.Var(rateFlag{&a.rate}, "rate", "per-client bandwidth cap, e.g. 2MB/s, 500KB/s, 1.5MiB/s (+/- change it live in the TUI)")
 }
 
@@ -90,6 +96,12 @@ func (a *accessOptions) credentials() *fileserver.Credentials {
 func printAccess(w io.Writer, srv *fileserver.Server) {
 	if fp := srv.Fingerprint(); fp != "" {
 		fmt.Fprintf(w, "TLS fingerprint (SHA-256): %s\n", fp)
+	}
+	if srv.Drop() {
+		fmt.Fprintf(w, "Drop box: visitors can send files into %s, and can see or download none\n", transfer.Printable(srv.Root()))
+	}
+	if srv.Secret() {
+		fmt.Fprintln(w, "Secret link: only people with one of the URLs above get in; keep them to yourself")
 	}
 	if user := srv.AuthUser(); user != "" {
 		fmt.Fprintf(w, "Password required: HTTP basic auth as user %s\n", transfer.Printable(user))

@@ -69,7 +69,10 @@ func printBanner(w io.Writer, srv *fileserver.Server, note string) {
 		fmt.Fprintln(w, note)
 	}
 	mode := "read-only"
-	if srv.Uploads() {
+	switch {
+	case srv.Drop():
+		mode = "drop box"
+	case srv.Uploads():
 		mode = "uploads on"
 	}
 	fmt.Fprintf(w, "Serving %s (%s) at:\n", transfer.Printable(srv.Root()), mode)

@@ -60,6 +60,9 @@ func run(args []string) error {
 		return nil
 	}
 	headless := o.headless || !term.IsTerminal(int(os.Stdout.Fd()))
+	if headless && o.access.ask {
+		return usagef("--ask needs the live view: someone at the terminal allows or denies each new device; run shareit in a terminal, without --headless")
+	}
 	if o.stdinText {
 		if o.text, err = readText(os.Stdin); err != nil {
 			return err
@@ -83,6 +86,9 @@ func run(args []string) error {
 		CertFile:       o.access.certFile,
 		KeyFile:        o.access.keyFile,
 		Rate:           o.access.rate,
+		Secret:         o.access.secret,
+		Ask:            o.access.ask,
+		Drop:           o.access.drop,
 		Version:        version,
 	}, tracker)
 	if err != nil {

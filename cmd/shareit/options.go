@@ -22,7 +22,7 @@ type options struct {
 	logFile        string
 	version        bool
 	help           bool
-	access         accessOptions // --auth, --tls, --cert, --key, --rate
+	access         accessOptions // --auth, --tls, --cert, --key, --rate, --secret, --ask, --drop
 	reach          reachOptions  // --mdns, --max-downloads, --timeout, --receipt
 	upload         uploadOptions // -u, --max-upload
 }
@@ -81,6 +81,17 @@ Examples:
   shareit --max-downloads 5 --timeout 2h ~/iso
                                   stop after 5 complete downloads, or after 2 hours
   shareit --receipt taken.jsonl   note who took what, one JSON line per transfer
+  shareit --secret --tls          a random token in the URLs and QR code: only people
+                                  with the link get in (over plain HTTP, anyone on the
+                                  same network can read the link: hence --tls)
+  shareit --ask                   each new device waits until you press A (allow) or
+                                  D (deny) in the live view
+  shareit --drop ~/inbox          a drop box: people send files (page, curl -T, curl -F)
+                                  and can see or download none
+
+In the live view's clients panel, T throttles, K kicks, B blocks and U unblocks the
+selected client; L lists limited links (one file or folder, for N downloads or a
+while), n makes one.
 
 Dotfiles are neither listed nor served unless --hidden; symlinks that lead out
 of DIR are refused unless --follow-symlinks. Everything is read-only unless

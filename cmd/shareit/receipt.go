@@ -63,14 +63,14 @@ func (r *receiptSink) follow(tracker *transfer.Tracker) <-chan struct{} {
 		close(done)
 		return done
 	}
-	sub := tracker.Subscribe(transfer.EventFinished, transfer.EventFailed, transfer.EventCancelled, transfer.EventLog, transfer.EventMessage)
+	sub := tracker.Subscribe(transfer.EventFinished, transfer.EventFailed, transfer.EventCancelled, transfer.EventLog, transfer.EventMessage, transfer.EventNotice)
 	go func() {
 		defer close(done)
 		w := bufio.NewWriterSize(r.f, 16<<10)
 		enc := json.NewEncoder(safeJSON{w}) // one line per value; safeJSON escapes invalid UTF-8 and controls
 		enc.SetEscapeHTML(false)
 		var failed error
-		write := func(rc receipt) {
+		write := func(rc any) {
 			if err := enc.Encode(rc); err != nil && failed == nil {
 				failed = err
 			}
@@ -87,6 +87,10 @@ func (r *receiptSink) follow(tracker *transfer.Tracker) <-chan struct{} {
 				}
 			case transfer.EventMessage:
 				write(textReceipt(ev.Message))
+			case transfer.EventNotice:
+				if rc, ok := blockReceipt(ev); ok {
+					write(rc)
+				}
 			}
 		}, func() {
 			if err := w.Flush(); err != nil && failed == nil {
@@ -124,6 +128,28 @@ func transferReceipt(s transfer.Snapshot) (receipt, bool) {
 		rc.Error = "cancelled"
 	}
 	return rc, true
+}
+
+// accessReceipt is the line of a client blocked (denied under --ask
+// too) or unblocked: who, when.
+type accessReceipt struct {
+	Time   time.Time `json:"time"`
+	Client string    `json:"client"`
+	Kind   string    `json:"kind"` // blocked or unblocked
+}
+
+// blockReceipt describes a block or an unblock.
+func blockReceipt(ev transfer.Event) (accessReceipt, bool) {
+	kind := ""
+	switch ev.Action {
+	case transfer.ActionBlock, transfer.ActionDeny:
+		kind = "blocked"
+	case transfer.ActionUnblock:
+		kind = "unblocked"
+	default:
+		return accessReceipt{}, false
+	}
+	return accessReceipt{Time: ev.Time.Truncate(time.Millisecond), Client: ev.Client, Kind: kind}, true
 }
 
 // smallReceipt describes a file body too small to be tracked (see

@@ -38,6 +38,45 @@ func (c controller) SetUploads(on bool) error {
 // key presses settle, not here at each one.
 func (c controller) SetRate(bps int64) { c.Server.SetRate(bps) }
 
+func (c controller) Asks() []tui.Ask {
+	var asks []tui.Ask
+	for _, a := range c.Server.Asks() {
+		asks = append(asks, tui.Ask{Key: a.Key, Client: a.Client, Device: a.Device, Since: a.Since})
+	}
+	return asks
+}
+
+// NewLink makes a limited link (the TUI's L, n).
+func (c controller) NewLink(path string, maxDownloads int, ttl time.Duration) (tui.Link, error) {
+	l, err := c.Server.NewLink(path, maxDownloads, ttl)
+	if err != nil {
+		return tui.Link{}, err
+	}
+	return tuiLink(l, time.Now()), nil
+}
+
+// LinkAt makes a limited link from the TUI's browser (b, l).
+func (c controller) LinkAt(u string, maxDownloads int, ttl time.Duration) (tui.Link, error) {
+	l, err := c.Server.NewLinkAt(u, maxDownloads, ttl)
+	if err != nil {
+		return tui.Link{}, err
+	}
+	return tuiLink(l, time.Now()), nil
+}
+
+func (c controller) Links() []tui.Link {
+	now := time.Now()
+	var out []tui.Link
+	for _, l := range c.Server.Links() {
+		out = append(out, tuiLink(l, now))
+	}
+	return out
+}
+
+func tuiLink(l fileserver.Link, now time.Time) tui.Link {
+	return tui.Link{Token: l.Token, Path: l.Path, URL: l.URL, Max: l.Max, Uses: l.Uses, Expires: l.Expires, State: l.State(now)}
+}
+
 func (c controller) URLs() []tui.URL {
 	var urls []tui.URL
 	for _, u := range c.Server.URLs() {
@@ -101,6 +140,15 @@ func headerNotes(o *options, now time.Time) []string {
 	var notes []string
 	if o.access.auth != "" {
 		notes = append(notes, "password")
+	}
+	if o.access.secret {
+		notes = append(notes, "secret link")
+	}
+	if o.access.drop {
+		notes = append(notes, "drop box")
+	}
+	if o.access.ask {
+		notes = append(notes, "asks for new devices")
 	}
 	if n := o.reach.maxDownloads; n > 0 {
 		notes = append(notes, fmt.Sprintf("ends after %d downloads", n))

@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -28,6 +29,23 @@ func (crashing) Uploads() bool         { return false }
 func (crashing) SetUploads(bool) error { return nil }
 func (crashing) Rate() int64           { return 0 }
 func (crashing) SetRate(int64)         {}
+
+func (crashing) Throttle(string, int64)  {}
+func (crashing) ClientRate(string) int64 { return 0 }
+func (crashing) Kick(string) int         { return 0 }
+func (crashing) Block(string) error      { return nil }
+func (crashing) Unblock(string) bool     { return false }
+func (crashing) Blocked() []string       { return nil }
+func (crashing) Secret() bool            { return false }
+func (crashing) NewSecret()              {}
+func (crashing) Asks() []tui.Ask         { return nil }
+func (crashing) Allow(string) bool       { return false }
+func (crashing) Deny(string) error       { return nil }
+func (crashing) Links() []tui.Link       { return nil }
+func (crashing) RevokeLink(string) bool  { return false }
+func (crashing) NewLink(string, int, time.Duration) (tui.Link, error) {
+	return tui.Link{}, nil
+}
 
 func main() {
 	events := make(chan transfer.Event)
