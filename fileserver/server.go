@@ -69,6 +69,7 @@ type Server struct {
 	web     web // pages and uploads
 	access  access
 	local   atomic.Pointer[string] // HOST.local announced by mDNS
+	seen    seen                   // how connections reached the share
 	// handlers counts running requests: Run returns only after the last
 	// one has logged, even when the grace period ran out.
 	handlers sync.WaitGroup

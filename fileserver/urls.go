@@ -11,12 +11,22 @@ import (
 type URL struct {
 	Label string
 	URL   string
+	// Route marks the address on the interface that carries the default
+	// route: the one a phone on the same network most likely reaches.
+	Route bool
+	// Virtual marks a container bridge, VM host adapter or VPN tunnel.
+	Virtual bool
+	// Used is set once a connection came in on this URL's address.
+	Used bool
 }
 
 // URLs lists the URLs the server answers on: one per LAN address when bound
 // to every interface (IPv4, which is what phones and browsers are given),
-// the bound address otherwise, and the loopback URL last when it is reachable;
-// first, the HOST.local name when the share is announced with mDNS.
+// ranked by rankAddrs (the default route's first, virtual adapters last),
+// the bound address otherwise, and the loopback URL last when it is
+// reachable; first, the HOST.local name when the share is announced with
+// mDNS. It asks the system for its interfaces: call it every few seconds,
+// not per request.
 func (s *Server) URLs() []URL {
 	addr, err := netip.ParseAddrPort(s.Addr())
 	if err != nil {
@@ -28,24 +38,28 @@ func (s *Server) URLs() []URL {
 	ifaces, _ := net.Interfaces()
 	urls := s.localURLs(scheme, port) // HOST.local first
 	if bound.IsUnspecified() {
+		var lan []ifaceAddr
 		for _, ifc := range ifaces {
 			if ifc.Flags&net.FlagUp == 0 || ifc.Flags&net.FlagLoopback != 0 {
 				continue
 			}
 			for _, a := range ifaceAddrs(ifc) {
 				if a.Is4() && !a.IsLinkLocalUnicast() {
-					urls = append(urls, URL{Label: ifc.Name, URL: httpURL(scheme, a, port)})
+					lan = append(lan, ifaceAddr{Name: ifc.Name, Addr: a, P2P: ifc.Flags&net.FlagPointToPoint != 0, Index: len(lan)})
 				}
 			}
 		}
+		for _, a := range rankAddrs(lan, defaultRoute()) {
+			urls = append(urls, URL{Label: a.Name, URL: httpURL(scheme, a.Addr, port), Route: a.Route, Virtual: a.Virtual, Used: s.seen.used(a.Addr)})
+		}
 		loop := netip.AddrFrom4([4]byte{127, 0, 0, 1})
-		return append(urls, URL{Label: "localhost", URL: httpURL(scheme, loop, port)})
+		return append(urls, URL{Label: "localhost", URL: httpURL(scheme, loop, port), Used: s.seen.used(loop)})
 	}
 	label := "localhost"
 	if !bound.IsLoopback() {
 		label = ifaceOf(ifaces, bound)
 	}
-	return append(urls, URL{Label: label, URL: httpURL(scheme, bound, port)})
+	return append(urls, URL{Label: label, URL: httpURL(scheme, bound, port), Used: s.seen.used(bound)})
 }
 
 func ifaceAddrs(ifc net.Interface) []netip.Addr {

@@ -24,6 +24,9 @@ type clientsView struct {
 	w, h    int
 	focused bool
 	paused  bool
+	// hint replaces "no clients yet" when no other device came for a
+	// while (Model.checkReach).
+	hint string
 }
 
 func newClientsView(st *Styles, keys keyMap) clientsView {
@@ -103,7 +106,11 @@ func (c clientsView) View() string {
 	n := c.visibleRows()
 	if len(c.rows) == 0 {
 		if n > 0 {
-			b.WriteString("\n  " + c.st.Panel.Empty.Render(truncate("no clients yet", c.w-2)))
+			empty := "no clients yet"
+			if c.hint != "" {
+				empty = c.hint
+			}
+			b.WriteString("\n  " + c.st.Panel.Empty.Render(truncate(empty, c.w-2)))
 		}
 		return b.String()
 	}
@@ -152,4 +159,13 @@ func (c clientsView) View() string {
 		b.WriteString(padLeft(formatPercent(frac, false), pctW))
 	}
 	return b.String()
+}
+
+// click selects the client on the list's line th row under the title.
+func (c *clientsView) click(row int) {
+	n := c.visibleRows()
+	off := max(0, min(c.off, len(c.rows)-n))
+	if i := off + row; row >= 0 && row < n && i < len(c.rows) {
+		c.selAddr = c.rows[i].Addr
+	}
 }

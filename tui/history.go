@@ -175,3 +175,12 @@ func (v historyView) summary() string {
 	}
 	return strings.Join(append(parts, "h running"), " · ")
 }
+
+// click selects the row on the list's line th row under the title.
+func (v *historyView) click(row int) {
+	n := v.visibleRows()
+	off := max(0, min(v.off, len(v.rows)-n))
+	if i := off + row; row >= 0 && row < n && i < len(v.rows) {
+		v.sel = i
+	}
+}

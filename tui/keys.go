@@ -29,6 +29,12 @@ type keyMap struct {
 	Filter    key.Binding // type a filter for the log
 	// ClearFilter shows every log line again.
 	ClearFilter key.Binding
+	QR          key.Binding // the selected URL's code, full screen
+	Fingerprint key.Binding // the TLS certificate's fingerprint, full screen
+	CloseHelp   key.Binding // esc closes the full help
+
+	// Full-screen code and fingerprint.
+	Close key.Binding
 
 	// Log filter input.
 	FilterApply key.Binding
@@ -70,6 +76,13 @@ func DefaultKeyMap() keyMap {
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter log")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		QR:          key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "QR code")),
+		Fingerprint: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fingerprint")),
+		CloseHelp:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close help")),
+
+		// v and f close what they opened; q too, rather than quit from a
+		// screen that shows no running transfer.
+		Close: key.NewBinding(key.WithKeys("esc", "q", "v", "f"), key.WithHelp("esc", "close")),
 
 		FilterApply: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 		FilterClear: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
@@ -90,6 +103,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
 		k.Pause, k.Folder, k.Listen, k.Cancel, k.Copy, k.Quit, k.Help, k.NextPanel,
 		k.ClearFilter,
+		k.Close,
 		k.Complete, k.Apply, k.Dismiss,
 		k.FilterApply, k.FilterClear,
 		k.Yes, k.No, k.Force,
@@ -100,9 +114,9 @@ func (k keyMap) ShortHelp() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.NextPanel, k.PrevPanel, k.Cancel, k.History, k.Copy},
+		{k.NextPanel, k.PrevPanel, k.Cancel, k.History, k.Copy, k.QR, k.Fingerprint},
 		{k.Pause, k.Listen, k.Folder, k.Uploads, k.RateUp, k.RateDown},
-		{k.Filter, k.ClearFilter, k.Help, k.Quit},
+		{k.Filter, k.ClearFilter, k.Help, k.CloseHelp, k.Quit},
 		{k.Complete, k.Apply, k.Dismiss},
 		{k.FilterApply, k.FilterClear},
 		{k.Yes, k.No, k.Force},
@@ -117,6 +131,7 @@ type keyState struct {
 	uploads     bool
 	canCancel   bool // a running transfer is selected
 	canCopy     bool // there is a URL to copy
+	tls         bool // there is a fingerprint to show
 	history     bool // the history shows in place of the running transfers
 	filtered    bool // the log is filtered
 	showAllHelp bool
@@ -132,7 +147,13 @@ func (k keyMap) forState(s keyState) keyMap {
 	} {
 		b.SetEnabled(main)
 	}
-	k.ClearFilter.SetEnabled(main && s.filtered)
+	// esc closes the full help first, then clears the filter.
+	k.CloseHelp.SetEnabled(main && s.showAllHelp)
+	k.ClearFilter.SetEnabled(main && s.filtered && !s.showAllHelp)
+	k.QR.SetEnabled(main && s.canCopy)
+	k.Fingerprint.SetEnabled(main && s.tls)
+	screen := s.mode == modeQR || s.mode == modeFingerprint
+	k.Close.SetEnabled(screen)
 	filter := s.mode == modeFilter
 	k.FilterApply.SetEnabled(filter)
 	k.FilterClear.SetEnabled(filter)
@@ -165,7 +186,7 @@ func (k keyMap) forState(s keyState) keyMap {
 	}
 
 	input := s.mode == modeFolder
-	k.Interrupt.SetEnabled(input || filter)
+	k.Interrupt.SetEnabled(input || filter || screen)
 	k.Complete.SetEnabled(input)
 	k.Apply.SetEnabled(input)
 	k.Dismiss.SetEnabled(input)

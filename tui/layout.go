@@ -96,7 +96,8 @@ func (l *layout) wide(m *Model, w, tWant, cWant int) bool {
 	if w < sideMinWidth || qrH == 0 {
 		return false
 	}
-	sideW := max(qrW, min(m.urls.listWidth(), 44))
+	// The URLs whole; their tags too if the transfers keep their width.
+	sideW := max(qrW, min(m.urls.listWidth(), 44), min(m.urls.taggedWidth(), 44, w-1-sideMainMinW))
 	mainW := w - sideW - 1
 	// The column: its title, the list, a blank line, the code.
 	sideH := 1 + max(1, len(m.urls.urls)) + 1 + qrH

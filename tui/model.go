@@ -9,6 +9,7 @@ package tui
 
 import (
 	"fmt"
+	"runtime"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -32,6 +33,13 @@ type Options struct {
 	// Fingerprint is the SHA-256 fingerprint of the server's TLS
 	// certificate, shown in the header so people can check it; "" for HTTP.
 	Fingerprint string
+	// HintAfter is how long the TUI waits for a device other than this
+	// computer before it says what usually blocks phones; 0 means a
+	// minute. Tests shorten it.
+	HintAfter time.Duration
+	// GOOS is the system whose words the hint uses; "" means the one
+	// shareit runs on (runtime.GOOS).
+	GOOS string
 }
 
 // Exit says how the program ended.
@@ -73,6 +81,8 @@ const (
 	modeFolder           // typing a folder
 	modeConfirmQuit      // asking whether to quit while transfers run
 	modeFilter           // typing the log's filter
+	modeQR               // the selected URL's code, full screen (`v`)
+	modeFingerprint      // the TLS fingerprint, full screen (`f`)
 )
 
 // tick refreshes the clock-driven parts: uptime, ended rows, messages.
@@ -135,6 +145,14 @@ type Model struct {
 	rateFrom    int64
 	ratePending bool
 
+	fingerprint string
+	// Until a device other than this computer makes a request, hintAt is
+	// when the TUI says what usually blocks phones, in goos's words.
+	othersSeen bool
+	hinted     bool
+	hintAt     time.Time
+	goos       string
+
 	width, height int
 }
 
@@ -152,6 +170,14 @@ func New(ctrl Controller, events <-chan transfer.Event, opts Options) Model {
 	}
 	st := DefaultStyles(true)
 	keys := DefaultKeyMap()
+	hintAfter := opts.HintAfter
+	if hintAfter <= 0 {
+		hintAfter = time.Minute
+	}
+	goos := opts.GOOS
+	if goos == "" {
+		goos = runtime.GOOS
+	}
 	m := Model{
 		ctrl:      ctrl,
 		events:    events,
@@ -168,6 +194,10 @@ func New(ctrl Controller, events <-chan transfer.Event, opts Options) Model {
 		log:       newLogView(&st, keys),
 		input:     newRootInput(&st),
 		focus:     panelTransfers,
+
+		fingerprint: opts.Fingerprint,
+		hintAt:      started.Add(hintAfter),
+		goos:        goos,
 	}
 	m.help.Styles = st.Help
 	m.refresh()
@@ -199,6 +229,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.status.text != "" && now.Sub(m.status.at) >= statusFor {
 			m.status = status{}
 		}
+		m.checkReach(now)
 		cmd = tick()
 	case eventsMsg:
 		for _, ev := range msg {
@@ -212,6 +243,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = tea.Quit
 	case tea.KeyPressMsg:
 		m, cmd = m.handleKey(msg)
+	case tea.MouseMsg:
+		m, cmd = m.handleMouse(msg)
 	case tea.PasteMsg:
 		switch m.mode {
 		case modeFolder:
@@ -251,6 +284,7 @@ func (m *Model) handleEvent(ev transfer.Event) {
 	case transfer.EventLog:
 		if ev.Log != nil {
 			m.log.addRequest(ev.Log)
+			m.sawClient(ev.Log.Client)
 		}
 	case transfer.EventNotice:
 		at := ev.Time
@@ -318,6 +352,19 @@ func (m *Model) setStyles(st Styles) {
 func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	k := m.keys
 	switch m.mode {
+	case modeQR, modeFingerprint:
+		switch {
+		case key.Matches(msg, k.Interrupt):
+			m.mode = modeMain
+			return m.quit()
+		case key.Matches(msg, k.Close):
+			m.mode = modeMain
+		case m.mode == modeQR:
+			// Up and down pick another URL without leaving the code.
+			m.urls, _ = m.urls.Update(msg)
+		}
+		return m, nil
+
 	case modeConfirmQuit:
 		switch {
 		case key.Matches(msg, k.Force):
@@ -376,6 +423,12 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.quit()
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
+	case key.Matches(msg, k.CloseHelp):
+		m.help.ShowAll = false
+	case key.Matches(msg, k.QR):
+		m.mode = modeQR
+	case key.Matches(msg, k.Fingerprint):
+		m.mode = modeFingerprint
 	case key.Matches(msg, k.Pause):
 		if m.paused {
 			m.ctrl.Resume()
@@ -430,22 +483,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.PrevPanel):
 		m.focus = (m.focus + numPanels - 1) % numPanels
 	default:
-		var cmd tea.Cmd
-		switch m.focus {
-		case panelURLs:
-			m.urls, cmd = m.urls.Update(msg)
-		case panelTransfers:
-			if m.showHistory {
-				m.history, cmd = m.history.Update(msg)
-			} else {
-				m.transfers, cmd = m.transfers.Update(msg)
-			}
-		case panelClients:
-			m.clients, cmd = m.clients.Update(msg)
-		case panelLog:
-			m.log, cmd = m.log.Update(msg)
-		}
-		return m, cmd
+		return m.panelKey(m.focus, msg), nil
 	}
 	return m, nil
 }
@@ -556,6 +594,7 @@ func (m Model) keyState() keyState {
 		canCancel:   m.focus == panelTransfers && !m.showHistory && ok && r.State == transfer.Active,
 		history:     m.showHistory,
 		canCopy:     hasURL,
+		tls:         m.fingerprint != "",
 		filtered:    m.filter != "",
 		showAllHelp: m.help.ShowAll,
 	}

@@ -163,7 +163,7 @@ func TestCopyURL(t *testing.T) {
 		{[]string{"c"}, "http://192.168.1.23:8000/"},
 		{[]string{"shift+tab", "down", "c"}, "http://10.0.0.7:8000/"},
 		{[]string{"shift+tab", "j", "j", "j", "c"}, "http://127.0.0.1:8000/"},
-		{[]string{"shift+tab", "end", "k", "c"}, "http://10.0.0.7:8000/"},
+		{[]string{"shift+tab", "end", "k", "c"}, "http://172.17.0.1:8000/"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.keys, " "), func(t *testing.T) {

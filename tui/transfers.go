@@ -422,3 +422,12 @@ func floorFrac(f float64, w int) float64 {
 	cells := min(math.Floor(f*float64(w)), float64(w-1))
 	return cells / float64(w)
 }
+
+// click selects the row on the table's line th row under the title.
+func (t *transfersView) click(row int) {
+	n := t.visibleRows()
+	off := max(0, min(t.off, len(t.rows)-n))
+	if i := off + row; row >= 0 && row < n && i < len(t.rows) {
+		t.selID = t.rows[i].ID
+	}
+}

@@ -16,7 +16,17 @@ func (m Model) View() tea.View {
 	if m.width <= 0 || m.height <= 0 {
 		return v
 	}
-	if m.lay.tooSmall {
+	// Clicks select and the wheel scrolls; cell motion reports no
+	// movement without a button held, so a still mouse costs nothing.
+	v.MouseMode = tea.MouseModeCellMotion
+	switch {
+	case m.mode == modeQR:
+		v.SetContent(m.qrScreen())
+		return v
+	case m.mode == modeFingerprint:
+		v.SetContent(m.fingerprintScreen())
+		return v
+	case m.lay.tooSmall:
 		v.SetContent(m.tooSmallView())
 		return v
 	}
@@ -115,7 +125,7 @@ func (m Model) tooSmallView() string {
 	lines := []string{
 		"terminal too small",
 		itoa(m.width) + "×" + itoa(m.height) + ", needs " + itoa(minWidth) + "×" + itoa(minHeight),
-		"q quits",
+		"q quits · v shows the QR code",
 	}
 	for i, l := range lines {
 		lines[i] = truncate(l, m.width)
