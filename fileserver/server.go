@@ -355,6 +355,15 @@ func requestOf(r *http.Request) request {
 // request is the request the response answers.
 func (w *responseWriter) request() request { return requestOf(w.r) }
 
+// clientPort is the port of a RemoteAddr, 0 when it has none.
+func clientPort(remote string) int {
+	ap, err := netip.ParseAddrPort(remote)
+	if err != nil {
+		return 0
+	}
+	return int(ap.Port())
+}
+
 // clientIP is the address part of a RemoteAddr, with IPv4-mapped IPv6
 // addresses shown as IPv4.
 func clientIP(remote string) string {

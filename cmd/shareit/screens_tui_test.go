@@ -1,0 +1,61 @@
+//go:build linux
+
+package main
+
+import (
+	"crypto/tls"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"shareit/fileserver"
+)
+
+// TestTUIScreensAndMouse: the real binary in tmux. A click (an SGR mouse
+// report, as a terminal sends it) focuses the panel under it. At 80x24 the
+// code has no room and the screen says so; v shows it full screen and esc
+// closes it; with --tls, f shows the whole fingerprint of the certificate
+// the server really presents.
+func TestTUIScreensAndMouse(t *testing.T) {
+	s := startTUISession(t, "--tls", "-b", "127.0.0.1", "-p", "0", shareDir(t))
+	port := s.waitScreen("the URL", regexp.MustCompile(`https://127\.0\.0\.1:(\d+)/`))[1]
+
+	// Click the Clients panel's title: it takes the focus.
+	row := -1
+	for i, l := range strings.Split(s.screen(), "\n") {
+		if strings.Contains(l, "Clients") {
+			row = i
+		}
+	}
+	if row < 0 {
+		t.Fatal("no Clients panel on the screen")
+	}
+	col := tuiCols - 10 // right of the URL column
+	s.typeText(fmt.Sprintf("\x1b[<0;%d;%dM\x1b[<0;%d;%dm", col, row+1, col, row+1))
+	s.waitScreen("the clicked panel focused", regexp.MustCompile(`▸ Clients`))
+
+	s.tmux("resize-window", "-t", "shareit", "-x", "80", "-y", "24")
+	s.waitScreen("the hidden code said", regexp.MustCompile(`QR hidden — press v`))
+	s.keys("v")
+	s.waitScreen("the code full screen", regexp.MustCompile(`▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀`))
+	s.waitScreen("its URL under it", regexp.MustCompile(`https://127\.0\.0\.1:`+port+`/ +localhost`))
+	s.keys("Escape")
+	s.waitScreen("the panels again", regexp.MustCompile(`QR hidden — press v`))
+
+	c, err := tls.Dial("tcp", "127.0.0.1:"+port, &tls.Config{InsecureSkipVerify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := fileserver.Fingerprint(c.ConnectionState().PeerCertificates[0].Raw)
+	c.Close()
+	s.keys("f")
+	s.waitScreen("the fingerprint screen", regexp.MustCompile(`TLS certificate, SHA-256 fingerprint`))
+	groups := strings.Split(fp, ":")
+	for i := 0; i < len(groups); i += 8 {
+		line := strings.Join(groups[i:i+8], ":")
+		s.waitScreen("the fingerprint's line "+line, regexp.MustCompile(`(^|\s)`+line+`(\s|$)`))
+	}
+	s.keys("Escape")
+	s.waitScreen("the panels again", regexp.MustCompile(`QR hidden — press v`))
+}
