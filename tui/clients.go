@@ -5,7 +5,6 @@ import (
 
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"shareit/transfer"
 )
@@ -120,7 +119,7 @@ func (c clientsView) View() string {
 	const activeW, bytesW = 9, 13 // "12 active", "1023 MiB sent"
 	addrW := 7
 	for _, r := range vis {
-		addrW = max(addrW, min(39, ansi.StringWidth(transfer.Printable(r.Addr))))
+		addrW = max(addrW, min(39, cells(transfer.Printable(r.Addr))))
 	}
 	barW := c.w - (2 + addrW + 1 + activeW + 1 + bytesW + 1 + speedW + 1 + 1 + pctW)
 	barW = min(barW, 30)

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"shareit/transfer"
 )
@@ -117,7 +116,7 @@ func (v historyView) View() string {
 	off := max(0, min(v.off, len(v.rows)-n))
 	clientW, bytesW := 7, 5
 	for _, s := range v.rows {
-		clientW = max(clientW, min(15, ansi.StringWidth(transfer.Printable(s.Client))))
+		clientW = max(clientW, min(15, cells(transfer.Printable(s.Client))))
 		bytesW = max(bytesW, progressWidth(s.Size))
 	}
 	// In a narrow panel the kind goes first, then the duration.

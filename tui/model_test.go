@@ -415,14 +415,14 @@ func TestViewUsesAltScreen(t *testing.T) {
 
 func TestBackgroundColourPicksStyles(t *testing.T) {
 	m, _ := newTest(t, newFakeCtrl(), 80, 24)
-	dark := m.styles.Header.Muted.GetForeground()
+	dark := m.styles.Header.Muted.style.GetForeground()
 	m = update(t, m, tea.BackgroundColorMsg{Color: whiteColor{}})
-	if light := m.styles.Header.Muted.GetForeground(); reflect.DeepEqual(light, dark) {
+	if light := m.styles.Header.Muted.style.GetForeground(); reflect.DeepEqual(light, dark) {
 		t.Errorf("after a light background: muted colour still %v, want the light one", light)
 	}
 	want := DefaultStyles(false)
-	if got := m.transfers.st.Header.Muted.GetForeground(); !reflect.DeepEqual(got, want.Header.Muted.GetForeground()) {
-		t.Errorf("components' styles: got %v, want the light styles' %v", got, want.Header.Muted.GetForeground())
+	if got := m.transfers.st.Header.Muted.style.GetForeground(); !reflect.DeepEqual(got, want.Header.Muted.style.GetForeground()) {
+		t.Errorf("components' styles: got %v, want the light styles' %v", got, want.Header.Muted.style.GetForeground())
 	}
 }
 

@@ -31,7 +31,7 @@ func (m Model) qrScreen() string {
 		if err != nil {
 			break
 		}
-		if len(code)+len(foot) <= m.height && ansi.StringWidth(code[0]) <= m.width {
+		if len(code)+len(foot) <= m.height && cells(code[0]) <= m.width {
 			for i, l := range code {
 				code[i] = m.styles.QR.Render(l)
 			}
@@ -71,7 +71,7 @@ func (m Model) centered(lines []string) string {
 	w := 0
 	for i, l := range lines {
 		lines[i] = truncate(l, m.width)
-		w = max(w, ansi.StringWidth(lines[i]))
+		w = max(w, cells(lines[i]))
 	}
 	for i, l := range lines {
 		lines[i] = padRight(l, w)

@@ -9,7 +9,6 @@ import (
 
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"shareit/transfer"
 )
@@ -282,9 +281,13 @@ func (t transfersView) cols(rows []transferRow, labels map[uint64]string) transf
 	// Every row is measured, not only the visible ones, and a row's bytes
 	// keep their width as they grow (formatProgress): the columns stay
 	// where they are from frame to frame and as the list scrolls.
+	lastSize := int64(-2) // rows mostly share a size: measure each once
 	for _, r := range rows {
-		c.client = max(c.client, min(maxClient, ansi.StringWidth(labels[r.ID])))
-		c.bytes = max(c.bytes, progressWidth(r.Size))
+		c.client = max(c.client, min(maxClient, cells(labels[r.ID])))
+		if r.Size != lastSize {
+			c.bytes = max(c.bytes, progressWidth(r.Size))
+			lastSize = r.Size
+		}
 	}
 	// What is left after the fixed columns goes to the file name and the
 	// bar. In a narrow panel the bar goes first, then the kind, then the
@@ -391,7 +394,7 @@ func (t transfersView) rowView(r transferRow, c transferCols, client string) str
 		// A download manager's parallel ranges, merged into this row: the
 		// count stays in sight however the name is cut.
 		parts := " ×" + itoa(r.Parts) + " parts"
-		file = fitCell(truncate(transfer.Printable(r.Path), max(1, c.file-ansi.StringWidth(parts)))+parts, c.file)
+		file = fitCell(truncate(transfer.Printable(r.Path), max(1, c.file-cells(parts)))+parts, c.file)
 	}
 	if ended {
 		file = st.Row.Muted.Render(file)

@@ -6,7 +6,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"shareit/transfer"
 )
@@ -90,13 +89,13 @@ func (u urlsView) qrSize() (w, h int) {
 	if len(u.qr) == 0 {
 		return 0, 0
 	}
-	return ansi.StringWidth(u.qr[0]), len(u.qr)
+	return cells(u.qr[0]), len(u.qr)
 }
 
 func (u urlsView) labelWidth() int {
 	w := 0
 	for _, x := range u.urls {
-		w = max(w, ansi.StringWidth(transfer.Printable(x.Label)))
+		w = max(w, cells(transfer.Printable(x.Label)))
 	}
 	return min(w, 16)
 }
@@ -106,7 +105,7 @@ func (u urlsView) labelWidth() int {
 func (u urlsView) listWidth() int {
 	w := 0
 	for _, x := range u.urls {
-		w = max(w, ansi.StringWidth(transfer.Printable(x.URL)))
+		w = max(w, cells(transfer.Printable(x.URL)))
 	}
 	return 2 + u.labelWidth() + 1 + w
 }
@@ -115,7 +114,7 @@ func (u urlsView) listWidth() int {
 func (u urlsView) taggedWidth() int {
 	w := 0
 	for _, x := range u.urls {
-		w = max(w, ansi.StringWidth(transfer.Printable(x.URL))+ansi.StringWidth(urlTags(x)))
+		w = max(w, cells(transfer.Printable(x.URL))+cells(urlTags(x)))
 	}
 	return 2 + u.labelWidth() + 1 + w
 }

@@ -59,11 +59,7 @@ func (m Model) View() tea.View {
 	if l.statusH > 0 {
 		parts = append(parts, fitBlock(m.statusView(), w, l.statusH))
 	}
-	help := m.help
-	if l.shortHelp {
-		help.ShowAll = false
-	}
-	parts = append(parts, fitBlock(help.View(m.keys), w, l.helpH))
+	parts = append(parts, fitBlock(l.help, w, l.helpH))
 	v.SetContent(joinBlocks(parts...))
 	v.ProgressBar = m.terminalProgress()
 	return v
