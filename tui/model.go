@@ -235,7 +235,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		for _, ev := range msg {
 			m.handleEvent(ev)
 		}
-		cmd = waitForEvents(m.events, pauseAfter(msg))
+		cmd = waitForEvents(m.events, pauseAfter(msg, m.transfers.active()))
 	case rateSettledMsg:
 		m.rateSettled(msg)
 	case eventsClosedMsg:
