@@ -25,8 +25,9 @@ func netnsIP(t *testing.T, ns string, args ...string) {
 // with a LAN link that carries the default route (v0), a second physical
 // looking one without it (eth9) and a Docker bridge (docker0, a veth
 // here). The banner and the TUI list them in that order, docker0 marked
-// virtual; an address added while shareit runs shows in the list and the
-// log within seconds, and so does its going.
+// virtual; the URL a client came in on is marked used; an address added
+// while shareit runs shows in the list and the log within seconds, and so
+// does its going.
 func TestURLsFollowTheNetwork(t *testing.T) {
 	ns := newNetns(t)
 	netnsIP(t, ns, "route", "add", "default", "via", "192.0.2.254", "dev", nsLink)
@@ -59,6 +60,13 @@ func TestURLsFollowTheNetwork(t *testing.T) {
 	s.waitScreen("the default route's URL selected, first", regexp.MustCompile(`› v0 +http://192\.0\.2\.1:(\d+)/`))
 	s.waitScreen("docker0 marked virtual", regexp.MustCompile(`docker0 +http://172\.17\.0\.1:\d+/ virtual`))
 	port = s.waitScreen("the port", regexp.MustCompile(`http://192\.0\.2\.1:(\d+)/`))[1]
+
+	// A client that comes in on v0's address marks its URL used.
+	if out, err := exec.Command("ip", "netns", "exec", ns, "curl", "-sS", "-o", "/dev/null", "--max-time", "20",
+		"http://192.0.2.1:"+port+"/").CombinedOutput(); err != nil {
+		t.Fatalf("curl: %v\n%s", err, out)
+	}
+	s.waitScreen("v0's URL marked used", regexp.MustCompile(`v0 +http://192\.0\.2\.1:`+port+`/ ✓ used`))
 
 	netnsIP(t, ns, "addr", "add", "192.0.2.77/24", "dev", nsLink)
 	s.waitScreen("the new address in the list", regexp.MustCompile(`v0 +http://192\.0\.2\.77:`+port+`/`))
