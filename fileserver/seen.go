@@ -3,12 +3,17 @@ package fileserver
 import (
 	"net"
 	"net/netip"
+	"strings"
 	"sync"
+	"sync/atomic"
 )
 
-// seen is the local addresses connections came in on: which URLs people
-// used. It is told once per connection, never per request or per byte.
+// seen is the local addresses connections came in on, and whether a
+// request came by the mDNS name: which URLs people used. It is told once
+// per connection, and per request only until the name was seen.
 type seen struct {
+	byName atomic.Bool // a request named the mDNS host (HOST.local) in its Host header
+
 	mu     sync.Mutex
 	locals map[netip.Addr]struct{} // local addresses connections came in on
 }
@@ -42,4 +47,18 @@ func addrOf(a net.Addr) netip.Addr {
 		}
 	}
 	return netip.Addr{}
+}
+
+// request notes a request that named host (its Host header) while the
+// share is announced as local (HOST.local).
+func (s *seen) request(host, local string) {
+	if s.byName.Load() {
+		return
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if strings.EqualFold(strings.TrimSuffix(host, "."), local) {
+		s.byName.Store(true)
+	}
 }

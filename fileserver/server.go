@@ -172,6 +172,9 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if c, ok := connOf(r).(*watchedConn); ok {
 		c.handling() // not refused: this line logs it
 	}
+	if local := s.local.Load(); local != nil {
+		s.seen.request(r.Host, *local) // was the HOST.local URL used?
+	}
 	r, ok := s.admit(w, r) // password, rate cap
 	if !ok {
 		return

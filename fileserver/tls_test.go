@@ -523,3 +523,30 @@ func TestTLSPageSaysHowToCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalNameUsed: a request that names the mDNS host marks its URL used.
+func TestLocalNameUsed(t *testing.T) {
+	srv, _, base := startServer(t, fileserver.Config{})
+	srv.SetLocalName("ada.local")
+	used := func() bool { return srv.URLs()[0].Used }
+	if used() {
+		t.Fatal("the mDNS URL is marked used before any request")
+	}
+	req, _ := http.NewRequest("GET", base+"/", nil)
+	req.Host = "other.example:8000"
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+	}
+	if used() {
+		t.Fatal("a request for another host marked the mDNS URL used")
+	}
+	req.Host = "ADA.local:8000"
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if !used() {
+		t.Error("a request for ADA.local did not mark the mDNS URL used")
+	}
+}
