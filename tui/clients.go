@@ -160,7 +160,7 @@ func (c clientsView) View() string {
 	return b.String()
 }
 
-// click selects the client on the list's line th row under the title.
+// click selects the client shown on line row under the title (0 is the first).
 func (c *clientsView) click(row int) {
 	n := c.visibleRows()
 	off := max(0, min(c.off, len(c.rows)-n))

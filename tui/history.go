@@ -175,7 +175,7 @@ func (v historyView) summary() string {
 	return strings.Join(append(parts, "h running"), " · ")
 }
 
-// click selects the row on the list's line th row under the title.
+// click selects the row shown on line row under the title (0 is the first).
 func (v *historyView) click(row int) {
 	n := v.visibleRows()
 	off := max(0, min(v.off, len(v.rows)-n))

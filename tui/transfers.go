@@ -457,7 +457,7 @@ func floorFrac(f float64, w int) float64 {
 	return cells / float64(w)
 }
 
-// click selects the row on the table's line th row under the title.
+// click selects the row shown on line row under the title (0 is the first).
 func (t *transfersView) click(row int) {
 	n := t.visibleRows()
 	off := max(0, min(t.off, len(t.rows)-n))

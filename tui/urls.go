@@ -174,8 +174,8 @@ func (u urlsView) listRows() int {
 // offset is the first URL the list shows in rows rows.
 func (u urlsView) offset(rows int) int { return scrollTo(0, u.sel, rows, len(u.urls)) }
 
-// click selects the URL on the list's line th row (0 is the first under
-// the title).
+// click selects the URL shown on line row under the title (0 is the
+// first).
 func (u *urlsView) click(row int) {
 	if i := u.offset(u.listRows()) + row; row >= 0 && row < u.listRows() && i < len(u.urls) {
 		u.sel = i
