@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"shareit/fileserver"
+	"shareit/transfer/testkit"
 )
 
 // TestTUIScreensAndMouse: the real binary in tmux. A click (an SGR mouse
@@ -58,4 +59,23 @@ func TestTUIScreensAndMouse(t *testing.T) {
 	}
 	s.keys("Escape")
 	s.waitScreen("the panels again", regexp.MustCompile(`QR hidden — press v`))
+}
+
+// TestIdenticalDownloadsInTUI: two downloads of one file by one client
+// show as two rows, each with the client's port.
+func TestIdenticalDownloadsInTUI(t *testing.T) {
+	share := bigDir(t)
+	s := startTUISession(t, "-b", "127.0.0.1", "-p", "0", share)
+	base := s.waitScreen("the URL", regexp.MustCompile(`(http://127\.0\.0\.1:\d+/)`))[1]
+	const name = "/big.bin"
+	startPacedDownload(t, base+name[1:])
+	startPacedDownload(t, base+name[1:])
+	t.Cleanup(s.logScreenOnFailure) // before the downloads are cut
+	testkit.Eventually(t, waitFor, "two rows of "+name+", each with its port", func() bool {
+		ports := map[string]bool{}
+		for _, m := range regexp.MustCompile(`127\.0\.0\.1:(\d+) +get +`+regexp.QuoteMeta(name)).FindAllStringSubmatch(s.screen(), -1) {
+			ports[m[1]] = true
+		}
+		return len(ports) == 2
+	})
 }
