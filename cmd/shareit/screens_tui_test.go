@@ -3,8 +3,11 @@
 package main
 
 import (
+	"context"
 	"crypto/tls"
 	"fmt"
+	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -78,4 +81,25 @@ func TestIdenticalDownloadsInTUI(t *testing.T) {
 		}
 		return len(ports) == 2
 	})
+}
+
+// TestMergedRangesInTUI: three Range downloads of one file by one client,
+// at once as a download manager makes them, show as one row that says it
+// has three parts. Each range is larger than what the sockets' buffers
+// hold, so the paced clients keep all three running.
+func TestMergedRangesInTUI(t *testing.T) {
+	needTools(t, "curl")
+	share := bigDir(t)
+	s := startTUISession(t, "-b", "127.0.0.1", "-p", "0", share)
+	base := s.waitScreen("the URL", regexp.MustCompile(`(http://127\.0\.0\.1:\d+/)`))[1]
+	t.Cleanup(s.logScreenOnFailure) // before the downloads are cut
+	for _, r := range []string{"0-59999999", "60000000-119999999", "120000000-179999999"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		c := exec.CommandContext(ctx, "curl", "-s", "-o", os.DevNull, "--limit-rate", "500K", "-r", r, base+"big.bin")
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cancel(); c.Wait() })
+	}
+	s.waitScreen("one row with three parts", regexp.MustCompile(`127\.0\.0\.1 +get +/big\.bin ×3 parts`))
 }
