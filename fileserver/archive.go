@@ -111,6 +111,7 @@ func (s *Server) serveArchive(w *responseWriter, r *http.Request, root *folder, 
 	w.track(transfer.Info{
 		Kind:      transfer.Archive,
 		Client:    w.client,
+		Port:      clientPort(r.RemoteAddr),
 		Path:      r.URL.Path + "?" + kind.query,
 		UserAgent: r.UserAgent(),
 		Size:      size,

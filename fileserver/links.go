@@ -202,7 +202,7 @@ func limitText(l Link) string {
 // at its end is what a browser saves it as.
 func (s *Server) linkURL(l *limitedLink) string {
 	base := "/"
-	if urls := s.baseURLs(); len(urls) > 0 {
+	if urls := s.AddrURLs(); len(urls) > 0 {
 		base = urls[0].URL
 	}
 	name := path.Base("/" + l.rel)

@@ -23,7 +23,7 @@ func (s *Server) localURLs(scheme string, port int) []URL {
 	if host == nil {
 		return nil
 	}
-	return []URL{{Label: "mDNS", URL: scheme + "://" + net.JoinHostPort(*host, strconv.Itoa(port)) + "/"}}
+	return []URL{{Label: "mDNS", URL: scheme + "://" + net.JoinHostPort(*host, strconv.Itoa(port)) + "/", Used: s.seen.byName.Load()}}
 }
 
 // HostLabel is the label a machine called host is announced as with mDNS

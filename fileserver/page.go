@@ -106,6 +106,9 @@ func b2i(b bool) int {
 type pageInfo struct {
 	view      view
 	maxUpload int64
+	// madeCert is set when the server presents a certificate it made
+	// (--tls): browsers warn about it, and the page says how to check it.
+	madeCert bool
 }
 
 // renderListing renders view v of the folder rel of root, whose entries
@@ -116,7 +119,7 @@ func (s *Server) renderListing(root *folder, rel string, entries []entry, v view
 		crumbs = path.Join(root.name, rel)
 	}
 	l := s.newListing(crumbs, sortEntries(entries, v))
-	l.page = pageInfo{view: v, maxUpload: s.cfg.MaxUpload}
+	l.page = pageInfo{view: v, maxUpload: s.cfg.MaxUpload, madeCert: s.access.tls != nil && s.cfg.CertFile == ""}
 	l.Crumbs[0].Name = rootName(root)
 	b := buffer{b: make([]byte, 0, 8<<10+len(entries)*200)}
 	l.out = &b // the template writes straight to b, so Rows's place is its end
@@ -203,6 +206,9 @@ func (l *listing) Columns() []column {
 
 // Uploads reports whether the page offers the upload form.
 func (l *listing) Uploads() bool { return l.page.view.uploads }
+
+// MadeCert reports whether the page says how to check the certificate.
+func (l *listing) MadeCert() bool { return l.page.madeCert }
 
 // UploadLimit is the largest upload accepted, for people ("100 MiB"), or
 // "" when there is no limit.

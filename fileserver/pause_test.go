@@ -3,7 +3,9 @@ package fileserver_test
 import (
 	"bytes"
 	"io"
+	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -63,5 +65,43 @@ func TestPauseWhileClientStalled(t *testing.T) {
 	ev := waitEvent(t, sub, 10*time.Second, ended)
 	if ev.Kind != transfer.EventFinished || ev.Transfer.Bytes != size {
 		t.Errorf("transfer ended %s with %d bytes, want finished with %d", ev.Transfer.State, ev.Transfer.Bytes, size)
+	}
+}
+
+// TestTransferPorts: two downloads of one file by one client are two
+// transfers, each with the port of its own connection, so the live view
+// can tell them apart.
+func TestTransferPorts(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "big.bin"), make([]byte, 16<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv, tracker, _ := startServer(t, fileserver.Config{Root: dir})
+	tracker.Pause() // the bodies wait at their first chunk: both stay running
+	defer tracker.Resume()
+	want := map[int]bool{}
+	for range 2 {
+		c, err := net.Dial("tcp", srv.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		want[c.LocalAddr().(*net.TCPAddr).Port] = true
+		if _, err := io.WriteString(c, "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []transfer.Snapshot
+	testkit.Eventually(t, 10*time.Second, "two running downloads", func() bool {
+		got = tracker.Snapshot().Transfers
+		return len(got) == 2
+	})
+	for _, s := range got {
+		if !want[s.Port] {
+			t.Errorf("transfer %d: port %d, want one of the clients' %v", s.ID, s.Port, want)
+		}
+	}
+	if got[0].Port == got[1].Port {
+		t.Errorf("both transfers have port %d", got[0].Port)
 	}
 }

@@ -195,6 +195,7 @@ func (l watchedListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.s.seen.conn(c)
 	return &watchedConn{Conn: c, s: l.s}, nil
 }
 

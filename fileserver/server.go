@@ -91,6 +91,7 @@ type Server struct {
 	ask      asks                   // --ask: who waits, who was let in
 	links    links                  // limited links
 	local    atomic.Pointer[string] // HOST.local announced by mDNS
+	seen     seen                   // how connections reached the share
 	// handlers counts running requests: Run returns only after the last
 	// one has logged, even when the grace period ran out.
 	handlers sync.WaitGroup
@@ -229,6 +230,9 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 
 	if c, ok := connOf(r).(*watchedConn); ok {
 		c.handling() // not refused: this line logs it
+	}
+	if local := s.local.Load(); local != nil {
+		s.seen.request(r.Host, *local) // was the HOST.local URL used?
 	}
 	r, ok := s.admit(w, r) // password, rate cap
 	if !ok {
@@ -430,6 +434,15 @@ func requestOf(r *http.Request) request {
 
 // request is the request the response answers.
 func (w *responseWriter) request() request { return requestOf(w.r) }
+
+// clientPort is the port of a RemoteAddr, 0 when it has none.
+func clientPort(remote string) int {
+	ap, err := netip.ParseAddrPort(remote)
+	if err != nil {
+		return 0
+	}
+	return int(ap.Port())
+}
 
 // clientIP is the address part of a RemoteAddr, with IPv4-mapped IPv6
 // addresses shown as IPv4.

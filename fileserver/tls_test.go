@@ -483,3 +483,70 @@ func BenchmarkDownloadTLS(b *testing.B) {
 		})
 	}
 }
+
+// TestTLSPageSaysHowToCheck: with a made certificate, which browsers warn
+// about, the listing says how to check it is the right computer; with the
+// user's own certificate or plain HTTP it does not. The URL a client came
+// in on is marked used.
+func TestTLSPageSaysHowToCheck(t *testing.T) {
+	const check = "compare its SHA-256 fingerprint with the one on the sharing computer"
+	dir := t.TempDir()
+	cert, key := testkit.MakeCert(t, dir, "mine")
+	made, _, madeBase := startTLS(t, fileserver.Config{})
+	own, _, ownBase := startTLS(t, fileserver.Config{CertFile: cert, KeyFile: key})
+	_, _, plainBase := startServer(t, fileserver.Config{})
+	for _, tt := range []struct {
+		name   string
+		client *http.Client
+		url    string
+		want   bool
+	}{
+		{"made", pinnedClient(made.Fingerprint(), false), madeBase + "/", true},
+		{"own", pinnedClient(own.Fingerprint(), false), ownBase + "/", false},
+		{"plain", http.DefaultClient, plainBase + "/", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, err := tt.client.Get(tt.url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if got := strings.Contains(string(body), check); got != tt.want {
+				t.Errorf("page says how to check the certificate: %v, want %v", got, tt.want)
+			}
+		})
+	}
+	for _, u := range made.URLs() {
+		if want := strings.Contains(u.URL, "127.0.0.1"); u.Used != want {
+			t.Errorf("URL %s used %v, want %v", u.URL, u.Used, want)
+		}
+	}
+}
+
+// TestLocalNameUsed: a request that names the mDNS host marks its URL used.
+func TestLocalNameUsed(t *testing.T) {
+	srv, _, base := startServer(t, fileserver.Config{})
+	srv.SetLocalName("ada.local")
+	used := func() bool { return srv.URLs()[0].Used }
+	if used() {
+		t.Fatal("the mDNS URL is marked used before any request")
+	}
+	req, _ := http.NewRequest("GET", base+"/", nil)
+	req.Host = "other.example:8000"
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+	}
+	if used() {
+		t.Fatal("a request for another host marked the mDNS URL used")
+	}
+	req.Host = "ADA.local:8000"
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if !used() {
+		t.Error("a request for ADA.local did not mark the mDNS URL used")
+	}
+}

@@ -64,6 +64,7 @@ func (l *tlsListener) acceptLoop() {
 }
 
 func (l *tlsListener) handshake(raw net.Conn) {
+	l.s.seen.conn(raw) // it reached the share, whatever its browser thinks of the certificate
 	tc := tls.Server(raw, l.cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), readHeaderTimeout)
 	err := tc.HandshakeContext(ctx)

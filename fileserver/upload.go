@@ -164,6 +164,7 @@ func (s *Server) upload(r *http.Request, body *uploadBody) ([]saved, error) {
 		body.begin(s.tracker, transfer.Info{
 			Kind:      transfer.Upload,
 			Client:    clientIP(r.RemoteAddr),
+			Port:      clientPort(r.RemoteAddr),
 			Path:      strings.TrimSuffix(dirPath, "/") + "/" + name,
 			UserAgent: r.UserAgent(),
 			Size:      max(r.ContentLength, -1),

@@ -100,6 +100,7 @@ func (w *responseWriter) begin() {
 	w.track(transfer.Info{
 		Kind:      transfer.Download,
 		Client:    w.client,
+		Port:      clientPort(w.r.RemoteAddr),
 		Path:      w.r.URL.Path,
 		UserAgent: w.r.UserAgent(),
 		Size:      size,

@@ -52,6 +52,7 @@ type Snapshot struct {
 	ID        uint64
 	Kind      Kind
 	Client    string // the client's IP address
+	Port      int    // the client's port for its first part; 0 when unknown
 	Path      string // the URL path, decoded; may hold any byte (see Printable)
 	UserAgent string
 	Size      int64   // bytes all parts will move together; -1 when unknown

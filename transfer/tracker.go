@@ -34,6 +34,7 @@ var (
 type Info struct {
 	Kind      Kind
 	Client    string // IP address, no port
+	Port      int    // the client's port: tells apart two transfers of one file to one client
 	Path      string
 	UserAgent string
 	Size      int64 // bytes this part will move; -1 when unknown
@@ -80,6 +81,7 @@ type logical struct {
 	id       uint64
 	key      key
 	ua       string
+	port     int // the first part's client port
 	started  time.Time
 	client   *client
 	bytes    atomic.Int64
@@ -178,6 +180,7 @@ func (t *Tracker) Begin(info Info, abort func()) *Part {
 			id:      t.nextID,
 			key:     k,
 			ua:      info.UserAgent,
+			port:    info.Port,
 			started: now,
 			client:  c,
 			cancel:  make(chan struct{}),
@@ -426,6 +429,7 @@ func (x *logical) snapshot(now time.Time, paused bool) Snapshot {
 		ID:        x.id,
 		Kind:      x.key.kind,
 		Client:    x.key.client,
+		Port:      x.port,
 		Path:      x.key.path,
 		UserAgent: x.ua,
 		Size:      x.size,

@@ -6,7 +6,6 @@ import (
 
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"shareit/transfer"
 )
@@ -28,6 +27,9 @@ type clientsView struct {
 	w, h    int
 	focused bool
 	paused  bool
+	// hint replaces "no clients yet" when no other device came for a
+	// while (Model.checkReach).
+	hint string
 }
 
 func newClientsView(st *Styles, keys keyMap) clientsView {
@@ -128,7 +130,11 @@ func (c clientsView) View() string {
 	n := c.visibleRows()
 	if len(c.rows) == 0 {
 		if n > 0 {
-			b.WriteString("\n  " + c.st.Panel.Empty.Render(truncate("no clients yet", c.w-2)))
+			empty := "no clients yet"
+			if c.hint != "" {
+				empty = c.hint
+			}
+			b.WriteString("\n  " + c.st.Panel.Empty.Render(truncate(empty, c.w-2)))
 		}
 		return b.String()
 	}
@@ -138,9 +144,9 @@ func (c clientsView) View() string {
 	const activeW, bytesW = 9, 13 // "12 active", "1023 MiB sent"
 	addrW, markW := 7, 0
 	for _, r := range vis {
-		addrW = max(addrW, min(39, ansi.StringWidth(transfer.Printable(r.Addr))))
+		addrW = max(addrW, min(39, cells(transfer.Printable(r.Addr))))
 		if m := c.marks[r.Addr]; m != "" {
-			markW = max(markW, ansi.StringWidth(m)+1)
+			markW = max(markW, cells(m)+1)
 		}
 	}
 	barW := c.w - (2 + addrW + markW + 1 + activeW + 1 + bytesW + 1 + speedW + 1 + 1 + pctW)
@@ -183,4 +189,13 @@ func (c clientsView) View() string {
 		b.WriteString(padLeft(formatPercent(frac, false), pctW))
 	}
 	return b.String()
+}
+
+// click selects the client shown on line row under the title (0 is the first).
+func (c *clientsView) click(row int) {
+	n := c.visibleRows()
+	off := max(0, min(c.off, len(c.rows)-n))
+	if i := off + row; row >= 0 && row < n && i < len(c.rows) {
+		c.selAddr = c.rows[i].Addr
+	}
 }

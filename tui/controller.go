@@ -57,6 +57,9 @@ type Ask struct {
 
 // URL is one address the share can be reached at.
 type URL struct {
-	Label string // the interface, like "eth0", or "localhost"
-	URL   string
+	Label   string // the interface, like "eth0", or "localhost"
+	URL     string
+	Route   bool // on the interface that carries the default route: the best bet for a phone
+	Virtual bool // a container bridge, VM host adapter or VPN tunnel: phones rarely reach it
+	Used    bool // a connection came in on it
 }

@@ -22,6 +22,16 @@ const maxBatch = 256
 // transfers on a small machine: the TUI drops frames, never bytes.
 const eventsGap = 200 * time.Millisecond
 
+// While busyAt transfers or more run, the gap is busyGap: twice a second.
+// Then the CPU is what the transfers are short of, and a redraw costs the
+// same however many there are (the screen's rows, not the transfers', are
+// drawn): the renderer's pass over the screen was most of what the live
+// view took from a hundred downloads (docs/PERFORMANCE.md).
+const (
+	busyAt  = 20
+	busyGap = 500 * time.Millisecond
+)
+
 // eventsMsg carries events read from the tracker's subscription, in order.
 type eventsMsg []transfer.Event
 
@@ -71,11 +81,15 @@ func waitForEvents(events <-chan transfer.Event, pause time.Duration) tea.Cmd {
 	}
 }
 
-// pauseAfter is how long to wait before reading the events after batch: a
-// full batch means more are waiting, so at once.
-func pauseAfter(batch eventsMsg) time.Duration {
-	if len(batch) >= maxBatch {
+// pauseAfter is how long to wait before reading the events after batch,
+// with active transfers running: a full batch means more are waiting, so
+// at once.
+func pauseAfter(batch eventsMsg, active int) time.Duration {
+	switch {
+	case len(batch) >= maxBatch:
 		return 0
+	case active >= busyAt:
+		return busyGap
 	}
 	return eventsGap
 }

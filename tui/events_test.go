@@ -279,10 +279,13 @@ func TestEventsArePaced(t *testing.T) {
 	for i := range full {
 		full[i] = notice("n")
 	}
-	if got := pauseAfter(full); got != 0 {
+	if got := pauseAfter(full, busyAt); got != 0 {
 		t.Errorf("after a full batch: got a pause of %v, want none", got)
 	}
-	if got := pauseAfter(full[:1]); got != eventsGap {
+	if got := pauseAfter(full[:1], busyAt); got != busyGap {
+		t.Errorf("pauseAfter(one event, %d running) = %v, want %v", busyAt, got, busyGap)
+	}
+	if got := pauseAfter(full[:1], busyAt-1); got != eventsGap {
 		t.Errorf("after one event: got a pause of %v, want %v", got, eventsGap)
 	}
 }

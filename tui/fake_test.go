@@ -37,9 +37,10 @@ func newFakeCtrl() *fakeCtrl {
 		root:      "/home/ada/share",
 		listening: true,
 		urls: []URL{
-			{Label: "eth0", URL: "http://192.168.1.23:8000/"},
+			{Label: "eth0", URL: "http://192.168.1.23:8000/", Route: true, Used: true},
 			{Label: "wlan0", URL: "http://10.0.0.7:8000/"},
-			{Label: "localhost", URL: "http://127.0.0.1:8000/"},
+			{Label: "docker0", URL: "http://172.17.0.1:8000/", Virtual: true},
+			{Label: "localhost", URL: "http://127.0.0.1:8000/", Used: true},
 		},
 		active:     map[uint64]bool{},
 		caps:       map[string]int64{},

@@ -160,7 +160,7 @@ func truncate(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if ansi.StringWidth(s) <= w {
+	if cells(s) <= w {
 		return s
 	}
 	return ansi.Truncate(s, w, "…")
@@ -172,7 +172,7 @@ func truncateLeft(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := ansi.StringWidth(s)
+	sw := cells(s)
 	if sw <= w {
 		return s
 	}
@@ -181,7 +181,7 @@ func truncateLeft(s string, w int) string {
 
 // padRight pads s with spaces to w cells (s must not be wider).
 func padRight(s string, w int) string {
-	if n := w - ansi.StringWidth(s); n > 0 {
+	if n := w - cells(s); n > 0 {
 		return s + spaces(n)
 	}
 	return s
@@ -189,7 +189,7 @@ func padRight(s string, w int) string {
 
 // padLeft right-aligns s in w cells.
 func padLeft(s string, w int) string {
-	if n := w - ansi.StringWidth(s); n > 0 {
+	if n := w - cells(s); n > 0 {
 		return spaces(n) + s
 	}
 	return s

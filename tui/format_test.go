@@ -214,7 +214,8 @@ func TestStalledRow(t *testing.T) {
 	s := snap(1, transfer.Download, "10.0.0.9", "/big.iso", 6*gib, 1*gib, 0)
 	s.Stalled = true
 	m = update(t, m, events(started(s), frame(false, []transfer.Snapshot{s}, nil)))
-	row := m.transfers.rowView(m.transfers.rows[0], m.transfers.cols(m.transfers.rows))
+	labels := clientLabels(m.transfers.rows)
+	row := m.transfers.rowView(m.transfers.rows[0], m.transfers.cols(m.transfers.rows, labels), "10.0.0.9")
 	if !strings.Contains(row, "stalled") || !strings.Contains(row, "--") || strings.Contains(row, "B/s") {
 		t.Errorf("stalled row: got %q, want \"stalled\", no speed and \"--\" for the time left", row)
 	}

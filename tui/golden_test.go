@@ -62,6 +62,9 @@ func TestViewGolden(t *testing.T) {
 		{"crowded-80x24", 80, 24, func(*fakeCtrl) []tea.Msg { return []tea.Msg{crowded()} }},
 		{"crowded-120x40", 120, 40, func(*fakeCtrl) []tea.Msg { return []tea.Msg{crowded()} }},
 		{"crowded-200x50", 200, 50, func(*fakeCtrl) []tea.Msg { return []tea.Msg{crowded()} }},
+		{"qr-80x24", 80, 24, func(*fakeCtrl) []tea.Msg { return []tea.Msg{busy(), press("v")} }},
+		{"qr-60x16", 60, 16, func(*fakeCtrl) []tea.Msg { return []tea.Msg{busy(), press("v")} }},
+		{"qr-tiny", 50, 12, func(*fakeCtrl) []tea.Msg { return []tea.Msg{busy(), press("v")} }},
 	}
 	for _, tt := range tests {
 		for _, p := range []struct {

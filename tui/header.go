@@ -4,8 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"shareit/transfer"
 )
 
@@ -76,9 +74,9 @@ func (h header) View() string {
 	}
 	right += "  " + st.Header.Muted.Render("up "+formatDuration(h.uptime))
 
-	room := h.w - ansi.StringWidth(left) - ansi.StringWidth(right) - 2
+	room := h.w - cells(left) - cells(right) - 2
 	folder := st.Header.Folder.Render(truncateLeft(transfer.Printable(h.root), max(room, 8)))
-	gap := max(2, h.w-ansi.StringWidth(left)-ansi.StringWidth(folder)-ansi.StringWidth(right))
+	gap := max(2, h.w-cells(left)-cells(folder)-cells(right))
 	line1 := left + folder + strings.Repeat(" ", gap) + right
 
 	speed := h.speed

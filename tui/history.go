@@ -5,7 +5,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"shareit/transfer"
 )
@@ -117,7 +116,7 @@ func (v historyView) View() string {
 	off := max(0, min(v.off, len(v.rows)-n))
 	clientW, bytesW := 7, 5
 	for _, s := range v.rows {
-		clientW = max(clientW, min(15, ansi.StringWidth(transfer.Printable(s.Client))))
+		clientW = max(clientW, min(15, cells(transfer.Printable(s.Client))))
 		bytesW = max(bytesW, progressWidth(s.Size))
 	}
 	// In a narrow panel the kind goes first, then the duration.
@@ -174,4 +173,13 @@ func (v historyView) summary() string {
 		parts = append(parts, itoa(cut)+" cut")
 	}
 	return strings.Join(append(parts, "h running"), " · ")
+}
+
+// click selects the row shown on line row under the title (0 is the first).
+func (v *historyView) click(row int) {
+	n := v.visibleRows()
+	off := max(0, min(v.off, len(v.rows)-n))
+	if i := off + row; row >= 0 && row < n && i < len(v.rows) {
+		v.sel = i
+	}
 }

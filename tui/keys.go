@@ -50,6 +50,12 @@ type keyMap struct {
 	Filter    key.Binding // type a filter for the log
 	// ClearFilter shows every log line again.
 	ClearFilter key.Binding
+	QR          key.Binding // the selected URL's code, full screen
+	Fingerprint key.Binding // the TLS certificate's fingerprint, full screen
+	CloseHelp   key.Binding // esc closes the full help
+
+	// Full-screen code and fingerprint.
+	Close key.Binding
 
 	// Log filter input.
 	FilterApply key.Binding
@@ -108,6 +114,13 @@ func DefaultKeyMap() keyMap {
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter log")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		QR:          key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "QR code")),
+		Fingerprint: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fingerprint")),
+		CloseHelp:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close help")),
+
+		// v and f close what they opened; q too, rather than quit from a
+		// screen that shows no running transfer.
+		Close: key.NewBinding(key.WithKeys("esc", "q", "v", "f"), key.WithHelp("esc", "close")),
 
 		FilterApply: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 		FilterClear: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
@@ -129,6 +142,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 		k.Allow, k.Deny,
 		k.Pause, k.Folder, k.Listen, k.Cancel, k.Copy, k.Quit, k.Help, k.NextPanel,
 		k.ClearFilter, k.Throttle, k.Kick, k.Block, k.Unblock, k.NewLink, k.Revoke,
+		k.Close,
 		k.Complete, k.Apply, k.Dismiss,
 		k.BrowseIn, k.BrowseUp, k.BrowseClose,
 		k.FilterApply, k.FilterClear,
@@ -140,9 +154,9 @@ func (k keyMap) ShortHelp() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.NextPanel, k.PrevPanel, k.Cancel, k.History, k.Messages, k.Copy},
+		{k.NextPanel, k.PrevPanel, k.Cancel, k.History, k.Messages, k.Copy, k.QR, k.Fingerprint},
 		{k.Pause, k.Listen, k.Folder, k.Add, k.Remove, k.Browse, k.Uploads, k.RateUp, k.RateDown},
-		{k.Filter, k.ClearFilter, k.Help, k.Quit},
+		{k.Filter, k.ClearFilter, k.Help, k.CloseHelp, k.Quit},
 		{k.Throttle, k.Kick, k.Block, k.Unblock, k.Secret, k.Allow, k.Deny},
 		{k.Links, k.NewLink, k.Revoke},
 		{k.Complete, k.Apply, k.Dismiss},
@@ -165,6 +179,7 @@ type keyState struct {
 	asking      bool // a device waits to be let in
 	links       bool // the links list shows
 	canRevoke   bool // a live link is selected in it
+	tls         bool // there is a fingerprint to show
 	history     bool // the history shows in place of the running transfers
 	messages    bool // the messages show in place of the running transfers
 	hasMessages bool // a client sent a text
@@ -188,7 +203,13 @@ func (k keyMap) forState(s keyState) keyMap {
 	} {
 		b.SetEnabled(main)
 	}
-	k.ClearFilter.SetEnabled(main && s.filtered)
+	// esc closes the full help first, then clears the filter.
+	k.CloseHelp.SetEnabled(main && s.showAllHelp)
+	k.ClearFilter.SetEnabled(main && s.filtered && !s.showAllHelp)
+	k.QR.SetEnabled(main && s.canCopy)
+	k.Fingerprint.SetEnabled(main && s.tls)
+	screen := s.mode == modeQR || s.mode == modeFingerprint
+	k.Close.SetEnabled(screen)
 	filter := s.mode == modeFilter
 	k.FilterApply.SetEnabled(filter)
 	k.FilterClear.SetEnabled(filter)
@@ -253,7 +274,7 @@ func (k keyMap) forState(s keyState) keyMap {
 	input := s.mode == modeFolder
 	picking := s.mode == modeRemove
 	prompt := s.mode == modePrompt
-	k.Interrupt.SetEnabled(input || filter || picking || prompt || s.mode == modeBrowse)
+	k.Interrupt.SetEnabled(input || filter || picking || prompt || screen || s.mode == modeBrowse)
 	k.Complete.SetEnabled(input || prompt && s.prompt == promptLinkPath)
 	k.Apply.SetEnabled(input || picking || prompt)
 	k.Dismiss.SetEnabled(input || picking || prompt)

@@ -33,7 +33,8 @@ const logMinH = 3
 // the log too few rows, beside all three. Whatever the layout, the log takes every row the others leave.
 type layout struct {
 	tooSmall  bool
-	shortHelp bool // the full help was asked for but does not fit
+	shortHelp bool   // the full help was asked for but does not fit
+	help      string // the footer as drawn
 	headerH   int
 	statusH   int
 	helpH     int
@@ -65,13 +66,16 @@ func (m *Model) layout() {
 	m.prompt.SetSize(w)
 	m.help.SetWidth(w)
 	l.statusH = m.statusHeight()
-	l.helpH = lineCount(m.help.View(m.keys))
+	// The footer is drawn here, once per message, and View reuses it.
+	l.help = m.help.View(m.keys)
+	l.helpH = lineCount(l.help)
 	l.bodyH = h - l.headerH - l.statusH - l.helpH
 	if l.bodyH < 12 && m.help.ShowAll {
 		// The full help does not fit: show the short one rather than
 		// squeezing the panels out.
 		l.shortHelp = true
-		l.helpH = lineCount(m.help.ShortHelpView(m.keys.ShortHelp()))
+		l.help = m.help.ShortHelpView(m.keys.ShortHelp())
+		l.helpH = lineCount(l.help)
 		l.bodyH = h - l.headerH - l.statusH - l.helpH
 	}
 
@@ -113,7 +117,8 @@ func (l *layout) wide(m *Model, w, tWant, cWant int) bool {
 	if w < sideMinWidth || qrH == 0 {
 		return false
 	}
-	sideW := max(qrW, min(m.urls.listWidth(), 44))
+	// The URLs whole; their tags too if the transfers keep their width.
+	sideW := max(qrW, min(m.urls.listWidth(), 44), min(m.urls.taggedWidth(), 44, w-1-sideMainMinW))
 	mainW := w - sideW - 1
 	// The column: its title, the list, a blank line, the code.
 	sideH := 1 + max(1, len(m.urls.urls)) + 1 + qrH

@@ -239,3 +239,12 @@ func (m *Model) refreshLinks() {
 		m.urls.setURLs(m.ctrl.URLs())
 	}
 }
+
+// click selects the row'th visible row (counted from the newest, as shown).
+func (v *linksView) click(row int) {
+	n := v.visibleRows()
+	off := max(0, min(v.off, len(v.rows)-n))
+	if i := off + row; row >= 0 && row < n && i < len(v.rows) {
+		v.sel = i
+	}
+}

@@ -57,7 +57,9 @@ func newLogView(st *Styles, keys keyMap) logView {
 // SetSize sets the panel's size, title line included.
 func (l *logView) SetSize(w, h int) {
 	l.w, l.h = w, h
-	l.back = min(l.back, l.maxBack())
+	if l.back > 0 { // maxBack wraps every line: only when scrolled
+		l.back = min(l.back, l.maxBack())
+	}
 }
 
 func (l logView) visibleRows() int { return max(0, l.h-1) }

@@ -102,3 +102,12 @@ func (v messagesView) View() string {
 	}
 	return b.String()
 }
+
+// click selects the row'th visible row (counted from the newest, as shown).
+func (v *messagesView) click(row int) {
+	n := v.visibleRows()
+	off := max(0, min(v.off, len(v.rows)-n))
+	if i := off + row; row >= 0 && row < n && i < len(v.rows) {
+		v.sel = i
+	}
+}

@@ -10,6 +10,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -33,6 +34,13 @@ type Options struct {
 	// Fingerprint is the SHA-256 fingerprint of the server's TLS
 	// certificate, shown in the header so people can check it; "" for HTTP.
 	Fingerprint string
+	// HintAfter is how long the TUI waits for a device other than this
+	// computer before it says what usually blocks phones; 0 means a
+	// minute. Tests shorten it.
+	HintAfter time.Duration
+	// GOOS is the system whose words the hint uses; "" means the one
+	// shareit runs on (runtime.GOOS).
+	GOOS string
 }
 
 // Exit says how the program ended.
@@ -78,6 +86,8 @@ const (
 	modeBrowse           // browsing what is shared (b)
 	modeCode             // one link's code, full screen
 	modePrompt           // typing into a one-line prompt (lineInput)
+	modeQR               // the selected URL's code, full screen (`v`)
+	modeFingerprint      // the TLS fingerprint, full screen (`f`)
 )
 
 // tick refreshes the clock-driven parts: uptime, ended rows, messages.
@@ -157,6 +167,14 @@ type Model struct {
 	rateFrom    int64
 	ratePending bool
 
+	fingerprint string
+	// Until a device other than this computer makes a request, hintAt is
+	// when the TUI says what usually blocks phones, in goos's words.
+	othersSeen bool
+	hinted     bool
+	hintAt     time.Time
+	goos       string
+
 	width, height int
 }
 
@@ -174,6 +192,14 @@ func New(ctrl Controller, events <-chan transfer.Event, opts Options) Model {
 	}
 	st := DefaultStyles(true)
 	keys := DefaultKeyMap()
+	hintAfter := opts.HintAfter
+	if hintAfter <= 0 {
+		hintAfter = time.Minute
+	}
+	goos := opts.GOOS
+	if goos == "" {
+		goos = runtime.GOOS
+	}
 	m := Model{
 		ctrl:      ctrl,
 		events:    events,
@@ -195,6 +221,10 @@ func New(ctrl Controller, events <-chan transfer.Event, opts Options) Model {
 		links:     newLinksView(&st, keys),
 		prompt:    newLineInput(&st),
 		focus:     panelTransfers,
+
+		fingerprint: opts.Fingerprint,
+		hintAt:      started.Add(hintAfter),
+		goos:        goos,
 	}
 	m.help.Styles = st.Help
 	m.refresh()
@@ -226,12 +256,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.status.text != "" && now.Sub(m.status.at) >= statusFor {
 			m.status = status{}
 		}
+		m.checkReach(now)
 		cmd = tick()
 	case eventsMsg:
 		for _, ev := range msg {
 			m.handleEvent(ev)
 		}
-		cmd = waitForEvents(m.events, pauseAfter(msg))
+		cmd = waitForEvents(m.events, pauseAfter(msg, m.transfers.active()))
 	case rateSettledMsg:
 		m.rateSettled(msg)
 	case eventsClosedMsg:
@@ -239,10 +270,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = tea.Quit
 	case tea.KeyPressMsg:
 		m, cmd = m.handleKey(msg)
-	case tea.MouseClickMsg, tea.MouseWheelMsg:
-		if m.mode == modeBrowse {
-			m = m.handleBrowseMouse(msg)
-		}
+	case tea.MouseMsg:
+		m, cmd = m.handleMouse(msg)
 	case tea.PasteMsg:
 		switch m.mode {
 		case modeFolder:
@@ -284,6 +313,7 @@ func (m *Model) handleEvent(ev transfer.Event) {
 	case transfer.EventLog:
 		if ev.Log != nil {
 			m.log.addRequest(ev.Log)
+			m.sawClient(ev.Log.Client)
 		}
 	case transfer.EventMessage:
 		if ev.Message != nil {
@@ -371,6 +401,19 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	case modeCode:
 		m.mode = modeBrowse
 		return m, nil
+	case modeQR, modeFingerprint:
+		switch {
+		case key.Matches(msg, k.Interrupt):
+			m.mode = modeMain
+			return m.quit()
+		case key.Matches(msg, k.Close):
+			m.mode = modeMain
+		case m.mode == modeQR:
+			// Up and down pick another URL without leaving the code.
+			m.urls, _ = m.urls.Update(msg)
+		}
+		return m, nil
+
 	case modeConfirmQuit:
 		switch {
 		case key.Matches(msg, k.Force):
@@ -463,6 +506,12 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.quit()
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
+	case key.Matches(msg, k.CloseHelp):
+		m.help.ShowAll = false
+	case key.Matches(msg, k.QR):
+		m.mode = modeQR
+	case key.Matches(msg, k.Fingerprint):
+		m.mode = modeFingerprint
 	case key.Matches(msg, k.Pause):
 		if m.paused {
 			m.ctrl.Resume()
@@ -567,25 +616,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.focus = (m.focus + numPanels - 1) % numPanels
 	default:
 		var cmd tea.Cmd
-		switch m.focus {
-		case panelURLs:
-			m.urls, cmd = m.urls.Update(msg)
-		case panelTransfers:
-			if m.showLinks {
-				m.links, cmd = m.links.Update(msg)
-				m.refreshLinks()
-			} else if m.showMessages {
-				m.messages, cmd = m.messages.Update(msg)
-			} else if m.showHistory {
-				m.history, cmd = m.history.Update(msg)
-			} else {
-				m.transfers, cmd = m.transfers.Update(msg)
-			}
-		case panelClients:
-			m.clients, cmd = m.clients.Update(msg)
-		case panelLog:
-			m.log, cmd = m.log.Update(msg)
-		}
+		m, cmd = m.panelKey(m.focus, msg)
 		return m, cmd
 	}
 	return m, nil
@@ -715,6 +746,7 @@ func (m Model) keyState() keyState {
 		oneFolder:   m.sharer() == nil || len(m.shared) == 1 && m.shared[0].Dir,
 		adding:      m.adding,
 		canCopy:     hasURL || hasText,
+		tls:         m.fingerprint != "",
 		filtered:    m.filter != "",
 		showAllHelp: m.help.ShowAll,
 	}

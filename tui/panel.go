@@ -32,7 +32,7 @@ func titleLine(st *Styles, w int, focused bool, name, summary string) string {
 	if summary != "" {
 		s += " " + st.Row.Muted.Render(summary)
 	}
-	if rest := w - ansi.StringWidth(s) - 1; rest > 0 {
+	if rest := w - cells(s) - 1; rest > 0 {
 		s += " " + st.Panel.Rule.Render(strings.Repeat("─", rest))
 	}
 	return truncate(s, w)
@@ -71,10 +71,10 @@ func fitBlock(s string, w, h int) string {
 		if i < len(lines) {
 			line = lines[i]
 		}
-		lw := ansi.StringWidth(line)
+		lw := cells(line)
 		if lw > w {
 			line = ansi.Truncate(line, w, "")
-			lw = ansi.StringWidth(line)
+			lw = cells(line)
 		}
 		b.WriteString(line)
 		b.WriteString(spaces(w - lw))

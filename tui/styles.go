@@ -2,6 +2,7 @@ package tui
 
 import (
 	"image/color"
+	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
@@ -13,24 +14,24 @@ import (
 // when the terminal reports its background colour.
 type Styles struct {
 	Header struct {
-		App, Folder, Muted, Uploads lipgloss.Style
-		Serving, Paused, Stopped    lipgloss.Style
-		Draining                    lipgloss.Style
+		App, Folder, Muted, Uploads Ink
+		Serving, Paused, Stopped    Ink
+		Draining                    Ink
 	}
 	Panel struct {
-		Title, TitleFocused, Rule, Empty lipgloss.Style
+		Title, TitleFocused, Rule, Empty Ink
 	}
 	Row struct {
-		Plain, Cursor, CursorBlurred, Muted lipgloss.Style
+		Plain, Cursor, CursorBlurred, Muted Ink
 	}
 	State struct {
-		Finished, Failed, Cancelled, Paused lipgloss.Style
+		Finished, Failed, Cancelled, Paused Ink
 	}
 	Log struct {
-		Line, Notice, Event lipgloss.Style
+		Line, Notice, Event Ink
 	}
 	Status struct {
-		Info, Error, Prompt lipgloss.Style
+		Info, Error, Prompt Ink
 	}
 	Separator lipgloss.Style
 	TooSmall  lipgloss.Style
@@ -59,37 +60,37 @@ func DefaultStyles(isDark bool) Styles {
 		blue   = lipgloss.Blue
 	)
 	var s Styles
-	s.Header.App = lipgloss.NewStyle().Bold(true).Foreground(accent)
-	s.Header.Folder = lipgloss.NewStyle().Bold(true)
-	s.Header.Muted = lipgloss.NewStyle().Foreground(muted)
-	s.Header.Uploads = lipgloss.NewStyle().Foreground(yellow)
-	s.Header.Serving = lipgloss.NewStyle().Bold(true).Foreground(green)
-	s.Header.Paused = lipgloss.NewStyle().Bold(true).Foreground(yellow)
-	s.Header.Stopped = lipgloss.NewStyle().Bold(true).Foreground(red)
-	s.Header.Draining = lipgloss.NewStyle().Bold(true).Foreground(yellow)
+	s.Header.App = inkOf(lipgloss.NewStyle().Bold(true).Foreground(accent))
+	s.Header.Folder = inkOf(lipgloss.NewStyle().Bold(true))
+	s.Header.Muted = inkOf(lipgloss.NewStyle().Foreground(muted))
+	s.Header.Uploads = inkOf(lipgloss.NewStyle().Foreground(yellow))
+	s.Header.Serving = inkOf(lipgloss.NewStyle().Bold(true).Foreground(green))
+	s.Header.Paused = inkOf(lipgloss.NewStyle().Bold(true).Foreground(yellow))
+	s.Header.Stopped = inkOf(lipgloss.NewStyle().Bold(true).Foreground(red))
+	s.Header.Draining = inkOf(lipgloss.NewStyle().Bold(true).Foreground(yellow))
 
-	s.Panel.Title = lipgloss.NewStyle().Bold(true).Foreground(muted)
-	s.Panel.TitleFocused = lipgloss.NewStyle().Bold(true).Foreground(accent)
-	s.Panel.Rule = lipgloss.NewStyle().Foreground(faint)
-	s.Panel.Empty = lipgloss.NewStyle().Foreground(muted).Italic(true)
+	s.Panel.Title = inkOf(lipgloss.NewStyle().Bold(true).Foreground(muted))
+	s.Panel.TitleFocused = inkOf(lipgloss.NewStyle().Bold(true).Foreground(accent))
+	s.Panel.Rule = inkOf(lipgloss.NewStyle().Foreground(faint))
+	s.Panel.Empty = inkOf(lipgloss.NewStyle().Foreground(muted).Italic(true))
 
-	s.Row.Plain = lipgloss.NewStyle()
-	s.Row.Cursor = lipgloss.NewStyle().Bold(true).Foreground(accent)
-	s.Row.CursorBlurred = lipgloss.NewStyle().Foreground(muted)
-	s.Row.Muted = lipgloss.NewStyle().Foreground(muted)
+	s.Row.Plain = inkOf(lipgloss.NewStyle())
+	s.Row.Cursor = inkOf(lipgloss.NewStyle().Bold(true).Foreground(accent))
+	s.Row.CursorBlurred = inkOf(lipgloss.NewStyle().Foreground(muted))
+	s.Row.Muted = inkOf(lipgloss.NewStyle().Foreground(muted))
 
-	s.State.Finished = lipgloss.NewStyle().Foreground(green)
-	s.State.Failed = lipgloss.NewStyle().Foreground(red)
-	s.State.Cancelled = lipgloss.NewStyle().Foreground(yellow)
-	s.State.Paused = lipgloss.NewStyle().Foreground(yellow)
+	s.State.Finished = inkOf(lipgloss.NewStyle().Foreground(green))
+	s.State.Failed = inkOf(lipgloss.NewStyle().Foreground(red))
+	s.State.Cancelled = inkOf(lipgloss.NewStyle().Foreground(yellow))
+	s.State.Paused = inkOf(lipgloss.NewStyle().Foreground(yellow))
 
-	s.Log.Line = lipgloss.NewStyle()
-	s.Log.Notice = lipgloss.NewStyle().Foreground(blue)
-	s.Log.Event = lipgloss.NewStyle().Foreground(accent)
+	s.Log.Line = inkOf(lipgloss.NewStyle())
+	s.Log.Notice = inkOf(lipgloss.NewStyle().Foreground(blue))
+	s.Log.Event = inkOf(lipgloss.NewStyle().Foreground(accent))
 
-	s.Status.Info = lipgloss.NewStyle().Foreground(green)
-	s.Status.Error = lipgloss.NewStyle().Foreground(red)
-	s.Status.Prompt = lipgloss.NewStyle().Bold(true).Foreground(yellow)
+	s.Status.Info = inkOf(lipgloss.NewStyle().Foreground(green))
+	s.Status.Error = inkOf(lipgloss.NewStyle().Foreground(red))
+	s.Status.Prompt = inkOf(lipgloss.NewStyle().Bold(true).Foreground(yellow))
 
 	s.Separator = lipgloss.NewStyle().Foreground(faint)
 	s.TooSmall = lipgloss.NewStyle().Foreground(muted)
@@ -108,4 +109,30 @@ func DefaultStyles(isDark bool) Styles {
 	// nothing.
 	s.Input.Cursor.Blink = false
 	return s
+}
+
+// Ink is a style that only colours text (foreground, bold, italic): it
+// renders a line by wrapping it in the style's escape sequences, worked out
+// once. lipgloss's Render measures and lays out every string it is given,
+// and with a hundred transfers redrawn five times a second that was most of
+// what a frame cost (docs/PERFORMANCE.md, "The live view costs nothing").
+type Ink struct {
+	style     lipgloss.Style // for what is not one plain line
+	pre, post string
+}
+
+func inkOf(st lipgloss.Style) Ink {
+	const mark = "\x00"
+	r := st.Render(mark)
+	pre, post, _ := strings.Cut(r, mark)
+	return Ink{style: st, pre: pre, post: post}
+}
+
+// Render styles s as lipgloss.Style.Render would.
+func (k Ink) Render(s string) string {
+	if strings.ContainsAny(s, "\n\t") {
+		// lipgloss pads lines to one width and expands tabs.
+		return k.style.Render(s)
+	}
+	return k.pre + s + k.post
 }

@@ -2,13 +2,13 @@ package tui
 
 import (
 	"math"
+	"net"
 	"slices"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"shareit/transfer"
 )
@@ -249,7 +249,30 @@ const (
 	etaW   = 6  // "12m05s", "paused"
 )
 
-func (t transfersView) cols(rows []transferRow) transferCols {
+// clientLabels names each row's client: its address, with the port when
+// the same client has another row for the same path and kind (two
+// downloads of one file), so that the two can be told apart.
+func clientLabels(rows []transferRow) map[uint64]string {
+	type same struct {
+		client, path string
+		kind         transfer.Kind
+	}
+	n := make(map[same]int, len(rows))
+	for _, r := range rows {
+		n[same{r.Client, r.Path, r.Kind}]++
+	}
+	labels := make(map[uint64]string, len(rows))
+	for _, r := range rows {
+		label := transfer.Printable(r.Client)
+		if n[same{r.Client, r.Path, r.Kind}] > 1 && r.Port > 0 {
+			label = transfer.Printable(net.JoinHostPort(r.Client, itoa(r.Port)))
+		}
+		labels[r.ID] = label
+	}
+	return labels
+}
+
+func (t transfersView) cols(rows []transferRow, labels map[uint64]string) transferCols {
 	c := transferCols{client: 7, bytes: 5}
 	maxClient := 15
 	if t.w >= 120 {
@@ -258,9 +281,13 @@ func (t transfersView) cols(rows []transferRow) transferCols {
 	// Every row is measured, not only the visible ones, and a row's bytes
 	// keep their width as they grow (formatProgress): the columns stay
 	// where they are from frame to frame and as the list scrolls.
+	lastSize := int64(-2) // rows mostly share a size: measure each once
 	for _, r := range rows {
-		c.client = max(c.client, min(maxClient, ansi.StringWidth(transfer.Printable(r.Client))))
-		c.bytes = max(c.bytes, progressWidth(r.Size))
+		c.client = max(c.client, min(maxClient, cells(labels[r.ID])))
+		if r.Size != lastSize {
+			c.bytes = max(c.bytes, progressWidth(r.Size))
+			lastSize = r.Size
+		}
 	}
 	// What is left after the fixed columns goes to the file name and the
 	// bar. In a narrow panel the bar goes first, then the kind, then the
@@ -317,10 +344,11 @@ func (t transfersView) View() string {
 	}
 	off := max(0, min(t.off, len(t.rows)-n))
 	vis := t.rows[off:min(len(t.rows), off+n)]
-	c := t.cols(t.rows)
+	labels := clientLabels(t.rows)
+	c := t.cols(t.rows, labels)
 	for _, r := range vis {
 		b.WriteByte('\n')
-		b.WriteString(t.rowView(r, c))
+		b.WriteString(t.rowView(r, c, labels[r.ID]))
 	}
 	return b.String()
 }
@@ -346,7 +374,7 @@ func (t transfersView) summary() string {
 	return strings.Join(parts, " · ")
 }
 
-func (t transfersView) rowView(r transferRow, c transferCols) string {
+func (t transfersView) rowView(r transferRow, c transferCols, client string) string {
 	st := t.st
 	selected := r.ID == t.selID
 	frac := r.Fraction()
@@ -355,13 +383,19 @@ func (t transfersView) rowView(r transferRow, c transferCols) string {
 
 	var b strings.Builder
 	b.WriteString(cursorMark(st, selected, t.focused))
-	b.WriteString(fitCell(transfer.Printable(r.Client), c.client))
+	b.WriteString(fitCell(client, c.client))
 	b.WriteByte(' ')
 	if c.kind {
 		b.WriteString(st.Row.Muted.Render(kindLabel(r.Kind)))
 		b.WriteByte(' ')
 	}
 	file := fitCell(transfer.Printable(r.Path), c.file)
+	if r.Parts > 1 {
+		// A download manager's parallel ranges, merged into this row: the
+		// count stays in sight however the name is cut.
+		parts := " ×" + itoa(r.Parts) + " parts"
+		file = fitCell(truncate(transfer.Printable(r.Path), max(1, c.file-cells(parts)))+parts, c.file)
+	}
 	if ended {
 		file = st.Row.Muted.Render(file)
 	}
@@ -421,4 +455,13 @@ func floorFrac(f float64, w int) float64 {
 	}
 	cells := min(math.Floor(f*float64(w)), float64(w-1))
 	return cells / float64(w)
+}
+
+// click selects the row shown on line row under the title (0 is the first).
+func (t *transfersView) click(row int) {
+	n := t.visibleRows()
+	off := max(0, min(t.off, len(t.rows)-n))
+	if i := off + row; row >= 0 && row < n && i < len(t.rows) {
+		t.selID = t.rows[i].ID
+	}
 }

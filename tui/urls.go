@@ -6,7 +6,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"shareit/transfer"
 )
@@ -37,12 +36,19 @@ func newURLsView(st *Styles, keys keyMap) urlsView {
 }
 
 // setURLs takes the controller's URLs; the code is redrawn only when the
-// selected URL changed.
+// selected URL changed. The selection follows its URL as the list changes
+// with the network; at first, or when the selected URL went away, it goes
+// to the URL on the default route, the best bet for a phone.
 func (u *urlsView) setURLs(urls []URL) {
-	if !slices.Equal(u.urls, urls) {
-		u.urls = slices.Clone(urls)
+	if slices.Equal(u.urls, urls) {
+		return
 	}
-	u.sel = max(0, min(u.sel, len(u.urls)-1))
+	was, had := u.selected()
+	u.urls = slices.Clone(urls)
+	u.sel = slices.IndexFunc(u.urls, func(x URL) bool { return had && x.URL == was.URL })
+	if u.sel < 0 {
+		u.sel = max(0, slices.IndexFunc(u.urls, func(x URL) bool { return x.Route }))
+	}
 	u.updateQR()
 }
 
@@ -116,25 +122,51 @@ func (u urlsView) qrSize() (w, h int) {
 	if len(u.qr) == 0 {
 		return 0, 0
 	}
-	return ansi.StringWidth(u.qr[0]), len(u.qr)
+	return cells(u.qr[0]), len(u.qr)
 }
 
 func (u urlsView) labelWidth() int {
 	w := 0
 	for _, x := range u.urls {
-		w = max(w, ansi.StringWidth(transfer.Printable(x.Label)))
+		w = max(w, cells(transfer.Printable(x.Label)))
 	}
 	return min(w, 16)
 }
 
-// listWidth is how wide the list wants to be.
+// listWidth is how wide the list wants to be; the tags after the URLs
+// show where there is room beyond it.
 func (u urlsView) listWidth() int {
 	w := 0
 	for _, x := range u.urls {
-		w = max(w, ansi.StringWidth(transfer.Printable(x.URL)))
+		w = max(w, cells(transfer.Printable(x.URL)))
 	}
 	return 2 + u.labelWidth() + 1 + w
 }
+
+// taggedWidth is how wide the list is with the tags after the URLs.
+func (u urlsView) taggedWidth() int {
+	w := 0
+	for _, x := range u.urls {
+		w = max(w, cells(transfer.Printable(x.URL))+cells(urlTags(x)))
+	}
+	return 2 + u.labelWidth() + 1 + w
+}
+
+// urlTags is what the list says after a URL: whether clients came in on
+// it, and whether it is a virtual adapter's.
+func urlTags(x URL) string {
+	var s string
+	if x.Used {
+		s += " ✓ used"
+	}
+	if x.Virtual {
+		s += " virtual"
+	}
+	return s
+}
+
+// qrHidden reports whether there is a code the panel has no room for.
+func (u urlsView) qrHidden() bool { return len(u.qr) > 0 && !u.showQR }
 
 // SetSize sets the panel's size and whether and where it shows the code;
 // the layout decides that, since it knows what else needs room.
@@ -163,13 +195,37 @@ func (u urlsView) Update(msg tea.Msg) (urlsView, tea.Cmd) {
 	return u, nil
 }
 
+// listRows is how many rows the list shows.
+func (u urlsView) listRows() int {
+	rows := u.h - 1
+	if u.showQR && !u.beside {
+		rows = min(rows, len(u.urls))
+	}
+	return rows
+}
+
+// offset is the first URL the list shows in rows rows.
+func (u urlsView) offset(rows int) int { return scrollTo(0, u.sel, rows, len(u.urls)) }
+
+// click selects the URL shown on line row under the title (0 is the
+// first).
+func (u *urlsView) click(row int) {
+	if i := u.offset(u.listRows()) + row; row >= 0 && row < u.listRows() && i < len(u.urls) {
+		u.sel = i
+		u.updateQR()
+	}
+}
+
 // View renders the title, the list and, if shown, the code.
 func (u urlsView) View() string {
 	if u.h <= 0 || u.w <= 0 {
 		return ""
 	}
-	summary := "c copies the selected one"
-	if u.path != "" {
+	summary := "c copies · v shows the QR code"
+	switch {
+	case u.qrHidden():
+		summary = "QR hidden — press v"
+	case u.path != "":
 		summary = "code of " + transfer.Printable(u.path)
 	}
 	title := titleLine(u.st, u.w, u.focused, "URLs", summary)
@@ -182,17 +238,19 @@ func (u urlsView) View() string {
 		listW = u.w - qrW - 2
 	}
 	labelW := u.labelWidth()
-	rows := u.h - 1
-	if u.showQR && !u.beside {
-		rows = min(rows, len(u.urls))
-	}
-	off := scrollTo(0, u.sel, rows, len(u.urls))
+	rows := u.listRows()
+	off := u.offset(rows)
 	var list []string
 	for i := off; i < min(len(u.urls), off+rows); i++ {
 		x := u.urls[i]
+		url := transfer.Printable(x.URL)
+		if x.Virtual {
+			// Listed, but not where the eye goes first.
+			url = u.st.Row.Muted.Render(url)
+		}
 		line := cursorMark(u.st, i == u.sel, u.focused) +
 			u.st.Row.Muted.Render(fitCell(transfer.Printable(x.Label), labelW)) + " " +
-			transfer.Printable(x.URL)
+			url + u.st.Row.Muted.Render(urlTags(x))
 		list = append(list, truncate(line, listW))
 	}
 	if !u.showQR {

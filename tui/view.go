@@ -16,16 +16,23 @@ func (m Model) View() tea.View {
 	if m.width <= 0 || m.height <= 0 {
 		return v
 	}
-	if m.lay.tooSmall {
+	// Clicks select and the wheel scrolls; cell motion reports no
+	// movement without a button held, so a still mouse costs nothing.
+	v.MouseMode = tea.MouseModeCellMotion
+	switch {
+	case m.mode == modeQR:
+		v.SetContent(m.qrScreen())
+		return v
+	case m.mode == modeFingerprint:
+		v.SetContent(m.fingerprintScreen())
+		return v
+	case m.lay.tooSmall:
 		v.SetContent(m.tooSmallView())
 		return v
 	}
 	if m.mode == modeCode {
 		v.SetContent(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, m.codeView()))
 		return v
-	}
-	if m.mode == modeBrowse {
-		v.MouseMode = tea.MouseModeCellMotion // clicks and the wheel, only while browsing
 	}
 	w, l := m.width, m.lay
 	parts := []string{fitBlock(m.header.View(), w, l.headerH)}
@@ -68,11 +75,7 @@ func (m Model) View() tea.View {
 	if l.statusH > 0 {
 		parts = append(parts, fitBlock(m.statusView(), w, l.statusH))
 	}
-	help := m.help
-	if l.shortHelp {
-		help.ShowAll = false
-	}
-	parts = append(parts, fitBlock(help.View(m.keys), w, l.helpH))
+	parts = append(parts, fitBlock(l.help, w, l.helpH))
 	v.SetContent(joinBlocks(parts...))
 	v.ProgressBar = m.terminalProgress()
 	return v
@@ -142,7 +145,7 @@ func (m Model) tooSmallView() string {
 	lines := []string{
 		"terminal too small",
 		itoa(m.width) + "×" + itoa(m.height) + ", needs " + itoa(minWidth) + "×" + itoa(minHeight),
-		"q quits",
+		"q quits · v shows the QR code",
 	}
 	for i, l := range lines {
 		lines[i] = truncate(l, m.width)

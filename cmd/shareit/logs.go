@@ -77,7 +77,11 @@ func printBanner(w io.Writer, srv *fileserver.Server, note string) {
 	}
 	fmt.Fprintf(w, "Serving %s (%s) at:\n", transfer.Printable(srv.Root()), mode)
 	for _, u := range srv.URLs() {
-		fmt.Fprintf(w, "  %-30s %s\n", u.URL, u.Label)
+		label := u.Label
+		if u.Virtual {
+			label += " (virtual adapter: phones rarely reach it)"
+		}
+		fmt.Fprintf(w, "  %-30s %s\n", u.URL, label)
 	}
 	printAccess(w, srv) // fingerprint, password, rate cap
 	fmt.Fprintln(w, "Press Ctrl+C to stop.")

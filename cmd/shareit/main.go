@@ -128,6 +128,8 @@ func run(args []string) error {
 	g.Go(func() error { return srv.Run(ctx) })
 	g.Go(func() error { return mdns.run(ctx) })
 	g.Go(func() error { return limits.run(ctx, endShare(headless, cancel, srv, tracker)) })
+	net := newNetWatch(srv, tracker, netPoll)
+	g.Go(func() error { return net.run(ctx) })
 	if headless {
 		printBanner(os.Stdout, srv, note)
 		g.Go(func() error {
@@ -138,7 +140,7 @@ func run(args []string) error {
 	} else {
 		g.Go(func() error {
 			defer cancel() // quitting the TUI stops the server
-			return runTUI(ctx, srv, tracker, o, note)
+			return runTUI(ctx, srv, tracker, net, o, note)
 		})
 	}
 	err = g.Wait()

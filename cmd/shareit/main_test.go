@@ -188,7 +188,9 @@ func (p *proc) waitLine(re *regexp.Regexp) string {
 // bannerURL is one URL line of the banner.
 type bannerURL struct{ url, label string }
 
-var urlLineRE = regexp.MustCompile(`^\s+(https?://\S+)\s*(\S*)$`)
+// A URL line: the URL, its label, and what else the banner says of it
+// ("(virtual: ...)").
+var urlLineRE = regexp.MustCompile(`^\s+(https?://\S+)\s*(\S*)`)
 
 const bannerEnd = "Press Ctrl+C to stop."
 

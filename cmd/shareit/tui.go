@@ -17,6 +17,7 @@ import (
 type controller struct {
 	*fileserver.Server
 	tracker *transfer.Tracker
+	net     *netWatch
 }
 
 var _ tui.Controller = controller{}
@@ -77,10 +78,12 @@ func tuiLink(l fileserver.Link, now time.Time) tui.Link {
 	return tui.Link{Token: l.Token, Path: l.Path, URL: l.URL, Max: l.Max, Uses: l.Uses, Expires: l.Expires, State: l.State(now)}
 }
 
+// URLs is the watcher's newest list: the TUI reads it every second, and
+// only the watcher asks the system.
 func (c controller) URLs() []tui.URL {
 	var urls []tui.URL
-	for _, u := range c.Server.URLs() {
-		urls = append(urls, tui.URL{Label: u.Label, URL: u.URL})
+	for _, u := range c.net.URLs() {
+		urls = append(urls, tui.URL{Label: u.Label, URL: u.URL, Route: u.Route, Virtual: u.Virtual, Used: u.Used})
 	}
 	return urls
 }
@@ -111,7 +114,7 @@ func (c controller) List(dir string) ([]tui.Entry, error) {
 
 // runTUI runs the live view until the user quits or ctx is done. When the
 // user quits, running transfers are cut at once: they were asked about.
-func runTUI(ctx context.Context, srv *fileserver.Server, tracker *transfer.Tracker, o *options, note string) error {
+func runTUI(ctx context.Context, srv *fileserver.Server, tracker *transfer.Tracker, net *netWatch, o *options, note string) error {
 	sub := tracker.Subscribe()
 	defer sub.Close()
 	if note != "" {
@@ -120,7 +123,7 @@ func runTUI(ctx context.Context, srv *fileserver.Server, tracker *transfer.Track
 	if fp := srv.Fingerprint(); fp != "" {
 		tracker.Notice("TLS fingerprint (SHA-256): " + fp)
 	}
-	m := tui.New(controller{srv, tracker}, sub.C, tui.Options{Version: version, Fingerprint: srv.Fingerprint(), Notes: headerNotes(o, time.Now())})
+	m := tui.New(controller{srv, tracker, net}, sub.C, tui.Options{Version: version, Fingerprint: srv.Fingerprint(), Notes: headerNotes(o, time.Now())})
 	final, err := tea.NewProgram(m, tea.WithContext(ctx)).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // a signal: main shuts down gracefully
