@@ -143,3 +143,25 @@ func TestBrowseLink(t *testing.T) {
 		t.Errorf("after the link: mode %v, links shown %v:\n%s", m.mode, m.showLinks, ansi.Strip(m.View().Content))
 	}
 }
+
+// TestBrowseSecret: with --secret the browser's link and code carry the
+// token of the selected URL, as another device has no cookie; also when
+// the URL points at a file shared alone.
+func TestBrowseSecret(t *testing.T) {
+	for _, share := range []string{"http://192.168.1.23:8000/~s/TOKEN", "http://192.168.1.23:8000/~s/TOKEN/notes.txt"} {
+		ctrl := newFakeBrowser()
+		ctrl.urls = []URL{{Label: "wlan0", URL: share}}
+		m, _ := newTest(t, ctrl, 100, 30)
+		m = update(t, m, press("b"), press("down"))
+		want := "http://192.168.1.23:8000/~s/TOKEN/notes.txt"
+		if m.urls.qrFor != want {
+			t.Errorf("share %s: the code holds %q, want %q", share, m.urls.qrFor, want)
+		}
+		if _, cmd := send(t, m, press("c")); cmd == nil || !reflect.DeepEqual(cmd(), tea.SetClipboard(want)()) {
+			t.Errorf("share %s: c does not copy %s", share, want)
+		}
+		if !strings.Contains(ansi.Strip(m.View().Content), want+" · c copy link") {
+			t.Errorf("share %s: the status line does not show %s:\n%s", share, want, ansi.Strip(m.View().Content))
+		}
+	}
+}

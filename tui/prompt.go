@@ -13,10 +13,10 @@ import (
 type promptFor int
 
 const (
-	promptThrottle  promptFor = iota // a rate for the selected client (T)
-	promptLinkPath                   // the file or folder a new link reaches (L, n)
-	promptLinkLimit                  // its limits: "1", "1h", "3 2h" or nothing
-	promptLinkLimitAt                // the limits of a link to the browser's selection (b, l)
+	promptThrottle    promptFor = iota // a rate for the selected client (T)
+	promptLinkPath                     // the file or folder a new link reaches (L, n)
+	promptLinkLimit                    // its limits: "1", "1h", "3 2h" or nothing
+	promptLinkLimitAt                  // the limits of a link to the browser's selection (b, l)
 )
 
 // lineInput is a one-line prompt under the panels with a line for why the
