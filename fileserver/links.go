@@ -55,7 +55,7 @@ func (l Link) State(now time.Time) string {
 
 type limitedLink struct {
 	Link
-	folder *folder // the folder served when it was made: it stays that one
+	folder *folder // the item it was made in: it works while that is shared
 	rel    string  // in folder; "" for the folder itself
 	dir    bool
 }
@@ -265,8 +265,13 @@ func (s *Server) admitLink(w *responseWriter, r *http.Request, rest string) (*ht
 	ls.mu.Lock()
 	l := ls.m[sha256.Sum256([]byte(token))]
 	state, usedUp := "", false
+	var from *folder
 	if l != nil {
 		state = l.State(now)
+		// An item removed (R) or a folder left (d) takes its links along.
+		if from = s.root.Load().sharing(l.folder); from == nil && state == "live" {
+			state = "unshared"
+		}
 		if state == "live" && r.Method == http.MethodGet {
 			l.Uses++
 			usedUp = l.Max > 0 && l.Uses == l.Max
@@ -292,6 +297,9 @@ func (s *Server) admitLink(w *responseWriter, r *http.Request, rest string) (*ht
 	case "revoked":
 		s.errorMessage(w, r, http.StatusGone, "This link was withdrawn by the person sharing. Ask for a new one.")
 		return nil, nil
+	case "unshared":
+		s.errorMessage(w, r, http.StatusNotFound, "What this link reached is no longer shared. Ask for a new link.")
+		return nil, nil
 	}
 	if usedUp {
 		s.tracker.Access(w.client, transfer.ActionLink, "link to "+lc.Path+" used up by "+w.client+" ("+limitText(Link{Max: lc.Max})+")")
@@ -302,5 +310,21 @@ func (s *Server) admitLink(w *responseWriter, r *http.Request, rest string) (*ht
 		r2 = withPath(r, strings.TrimSuffix("/"+lc.rel, "/")+"/")
 		r2.URL.RawQuery = "zip"
 	}
-	return r2, lc.folder
+	return r2, from
+}
+
+// sharing is the item of the share top on the same path as f, which a
+// link was made in, or nil when that is no longer shared. It is found by
+// path, as adding beside a folder shared alone makes a new item of it.
+func (top *folder) sharing(f *folder) *folder {
+	items := top.items
+	if items == nil && top.root != nil {
+		items = []*folder{top}
+	}
+	for _, it := range items {
+		if it.dir == f.dir && it.file == f.file {
+			return it
+		}
+	}
+	return nil
 }
