@@ -48,7 +48,7 @@ func (s *Server) dropPage(w *responseWriter, r *http.Request) {
 	err := dropTemplate.Execute(&b, struct {
 		*listing
 		Folder string
-	}{l, filepath.Base(s.Root())})
+	}{l, filepath.Base(s.UploadFolder())})
 	if err != nil {
 		s.error(w, r, http.StatusInternalServerError)
 		return
