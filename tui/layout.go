@@ -65,7 +65,7 @@ func (m *Model) layout() {
 	m.prompt.SetSize(w)
 	m.help.SetWidth(w)
 	l.statusH = m.statusHeight()
-	l.helpH = lineCount(m.help.View(m.keys))
+	l.helpH = lineCount(m.help.View(fittedKeys{m.keys, w}))
 	l.bodyH = h - l.headerH - l.statusH - l.helpH
 	if l.bodyH < 12 && m.help.ShowAll {
 		// The full help does not fit: show the short one rather than

@@ -72,7 +72,7 @@ func (m Model) View() tea.View {
 	if l.shortHelp {
 		help.ShowAll = false
 	}
-	parts = append(parts, fitBlock(help.View(m.keys), w, l.helpH))
+	parts = append(parts, fitBlock(help.View(fittedKeys{m.keys, w}), w, l.helpH))
 	v.SetContent(joinBlocks(parts...))
 	v.ProgressBar = m.terminalProgress()
 	return v
