@@ -1,13 +1,13 @@
 package tui
 
 import (
-	"time"
-
 	"net/url"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"shareit/transfer"
 )
@@ -40,11 +40,11 @@ type browseAction struct {
 
 func defaultBrowseActions() []browseAction {
 	return []browseAction{
-		{key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy link")), func(m *Model, e Entry, link string) tea.Cmd {
+		{key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")), func(m *Model, e Entry, link string) tea.Cmd {
 			m.setStatus("copied " + transfer.Printable(link) + " to the clipboard")
 			return tea.SetClipboard(link)
 		}},
-		{key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pin its code")), func(m *Model, e Entry, link string) tea.Cmd {
+		{key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pin code")), func(m *Model, e Entry, link string) tea.Cmd {
 			m.pinned = e.URL
 			m.note("pinned the code of " + e.URL)
 			m.setStatus("the code shows " + transfer.Printable(link) + " until another is pinned")
@@ -295,7 +295,13 @@ func (m Model) browseStatus() string {
 	for _, a := range m.files.actions {
 		keys = append(keys, a.key.Help().Key+" "+a.key.Help().Desc)
 	}
-	return m.styles.Status.Info.Render(truncate(transfer.Printable(origin(link.URL)+e.URL)+" · "+strings.Join(keys, " · "), m.width))
+	// The keys are what this line is for: a long link (a secret one) gives
+	// way from its start, as its end names the entry.
+	what, rest := transfer.Printable(origin(link.URL)+e.URL), " · "+strings.Join(keys, " · ")
+	if room := m.width - ansi.StringWidth(rest); room >= 16 {
+		what = truncateLeft(what, room)
+	}
+	return m.styles.Status.Info.Render(truncate(what+rest, m.width))
 }
 
 // codeView is the full-screen code of m.zoom with its link under it.

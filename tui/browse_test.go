@@ -75,7 +75,7 @@ func TestBrowse(t *testing.T) {
 		t.Error("a control character of a name reached the screen")
 	}
 	m = update(t, m, press("down"))
-	if !strings.Contains(ansi.Strip(view), "Browse /photos/") || !strings.Contains(ansi.Strip(m.View().Content), "http://192.168.1.23:8000/photos/beach%20day.jpg · c copy link · p pin its code · z full screen") {
+	if !strings.Contains(ansi.Strip(view), "Browse /photos/") || !strings.Contains(ansi.Strip(m.View().Content), ":8000/photos/beach%20day.jpg · c copy · p pin code · z full screen · l limited link") {
 		t.Errorf("the browser and its status line:\n%s", ansi.Strip(m.View().Content))
 	}
 	mm, cmd := send(t, m, press("c"))
@@ -160,8 +160,30 @@ func TestBrowseSecret(t *testing.T) {
 		if _, cmd := send(t, m, press("c")); cmd == nil || !reflect.DeepEqual(cmd(), tea.SetClipboard(want)()) {
 			t.Errorf("share %s: c does not copy %s", share, want)
 		}
-		if !strings.Contains(ansi.Strip(m.View().Content), want+" · c copy link") {
+		if !strings.Contains(ansi.Strip(m.View().Content), want+" · c copy") {
 			t.Errorf("share %s: the status line does not show %s:\n%s", share, want, ansi.Strip(m.View().Content))
 		}
+	}
+}
+
+// TestBrowseLinkFolder: l on a folder makes its limited link (it does not
+// open it: enter and → do), and at 80 columns a long secret link leaves
+// the keys on the browser's line.
+func TestBrowseLinkFolder(t *testing.T) {
+	ctrl := newFakeBrowser()
+	ctrl.urls = []URL{{Label: "wlan0", URL: "http://192.168.1.23:8000/~s/abcdefghijklmnopqrstuvwx"}}
+	m, _ := newTest(t, ctrl, 80, 24)
+	m = update(t, m, press("b"))
+	line := ansi.Strip(m.View().Content)
+	if !strings.Contains(line, "…") || !strings.Contains(line, "/photos/ · c copy · p pin code · z full screen · l limited link") {
+		t.Errorf("at 80 columns the keys are cut:\n%s", line)
+	}
+	m = update(t, m, press("l"))
+	if m.mode != modePrompt || m.prompt.what != promptLinkLimitAt || m.files.dir != "/" {
+		t.Fatalf("l on a folder: mode %v, prompt %v, in %q; want the limits prompt", m.mode, m.prompt.what, m.files.dir)
+	}
+	m = update(t, m, press("enter"))
+	if calls := ctrl.Calls(); len(calls) == 0 || calls[len(calls)-1] != "LinkAt(/photos/, 1, 0s)" {
+		t.Errorf("enter: calls %v, want LinkAt(/photos/, 1, 0s)", calls)
 	}
 }

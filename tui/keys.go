@@ -75,7 +75,7 @@ func DefaultKeyMap() keyMap {
 		Add:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add path")),
 		Remove:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "remove path")),
 		Browse:      key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "browse · links")),
-		BrowseIn:    key.NewBinding(key.WithKeys("enter", "right", "l"), key.WithHelp("enter", "open")),
+		BrowseIn:    key.NewBinding(key.WithKeys("enter", "right"), key.WithHelp("enter", "open")), // not l: a limited link
 		BrowseUp:    key.NewBinding(key.WithKeys("left", "backspace", "h"), key.WithHelp("←", "up")),
 		BrowseClose: key.NewBinding(key.WithKeys("esc", "b"), key.WithHelp("esc", "close")),
 		Listen:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop")),
