@@ -172,8 +172,25 @@ var timeUnits = map[string]time.Duration{
 func (m Model) openLinkPath() (Model, tea.Cmd) {
 	m.mode = modePrompt
 	var cmd tea.Cmd
-	m.prompt, cmd = m.prompt.open(promptLinkPath, "", "link to: ", m.root+string(filepath.Separator))
+	_, first := m.linkBase()
+	m.prompt, cmd = m.prompt.open(promptLinkPath, "", "link to: ", first)
 	return m, cmd
+}
+
+// linkBase is the folder a typed link path starts from, and the path the
+// prompt offers first: the folder shared alone; else the folder shareit
+// was started in (as on its command line), offering the first shared
+// path (a file alone: that file).
+func (m Model) linkBase() (base, first string) {
+	sep := string(filepath.Separator)
+	if len(m.shared) > 1 || len(m.shared) == 1 && !m.shared[0].Dir {
+		first = m.shared[0].Path
+		if m.shared[0].Dir {
+			first += sep
+		}
+		return workDir(), first
+	}
+	return m.root, m.root + sep
 }
 
 // applyLinkPath takes the path and asks for the limits.
@@ -184,7 +201,8 @@ func (m Model) applyLinkPath() (Model, tea.Cmd) {
 		return m, nil
 	}
 	var cmd tea.Cmd
-	m.prompt, cmd = m.prompt.open(promptLinkLimit, resolveDir(v, m.root), limitsLabel, "1")
+	base, _ := m.linkBase()
+	m.prompt, cmd = m.prompt.open(promptLinkLimit, resolveDir(v, base), limitsLabel, "1")
 	return m, cmd
 }
 

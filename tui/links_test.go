@@ -100,3 +100,43 @@ func TestLinkKeys(t *testing.T) {
 		t.Errorf("calls: got %q, want %q", got, want)
 	}
 }
+
+// TestLinkPathSeveral: with several paths shared, n offers the first of
+// them, not their names joined, and a relative path starts from the
+// folder shareit was started in; with one file alone, n offers the file.
+func TestLinkPathSeveral(t *testing.T) {
+	root := t.TempDir()
+	for _, p := range []string{"a/x.txt", "b.txt"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, p), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(root)
+	ctrl := &fakeSharer{fakeCtrl: newFakeCtrl(), items: []Item{{Name: "a", Path: filepath.Join(root, "a"), Dir: true}, {Name: "b.txt", Path: filepath.Join(root, "b.txt")}}}
+	ctrl.root = filepath.Join(root, "a") + ", " + filepath.Join(root, "b.txt")
+	m, _ := newTest(t, ctrl, 120, 30)
+	m = update(t, m, press("L"), press("n"))
+	if got, want := m.prompt.value(), filepath.Join(root, "a")+string(filepath.Separator); got != want {
+		t.Errorf("n: offers %q, want %q", got, want)
+	}
+	m.prompt.input.SetValue("b.t")
+	m = update(t, m, press("tab"))
+	if got, want := m.prompt.value(), "b.txt"; got != want {
+		t.Errorf("tab on b.t: got %q, want %q", got, want)
+	}
+	m = update(t, m, press("enter"), press("enter"))
+	if calls := ctrl.Calls(); len(calls) == 0 || calls[len(calls)-1] != "NewLink("+filepath.Join(root, "b.txt")+", 1, 0s)" {
+		t.Errorf("calls %q: want a link to %s", calls, filepath.Join(root, "b.txt"))
+	}
+
+	ctrl.items = ctrl.items[1:]
+	ctrl.root = filepath.Join(root, "b.txt")
+	m, _ = newTest(t, ctrl, 120, 30)
+	m = update(t, m, press("L"), press("n"))
+	if got := m.prompt.value(); got != filepath.Join(root, "b.txt") {
+		t.Errorf("a file alone: n offers %q, want the file", got)
+	}
+}

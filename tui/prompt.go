@@ -124,7 +124,8 @@ func (m *Model) completePrompt() {
 	if m.prompt.what != promptLinkPath {
 		return
 	}
-	v, cands := completePath(m.prompt.value(), m.root, true)
+	base, _ := m.linkBase()
+	v, cands := completePath(m.prompt.value(), base, true)
 	m.prompt.err = ""
 	if len(cands) > 0 {
 		m.prompt.err = "" // the candidates show on the line below
