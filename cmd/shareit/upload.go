@@ -18,7 +18,7 @@ type uploadOptions struct {
 
 func addUploadFlags(fs *pflag.FlagSet, u *uploadOptions) {
 	fs.BoolVarP(&u.on, "upload", "u", false, "accept uploads: the page's form with drag and drop, curl -F file=@x, curl -T x (u toggles them in the TUI)")
-	fs.StringVar(&u.to, "upload-to", "", "where uploads land: the folder `DIR` (needed with -u when one file or several paths are shared)")
+	fs.StringVar(&u.to, "upload-to", "", "where uploads land: the folder `DIR` (needed with -u when one file or several paths are shared, and with --drop for several)")
 	fs.Var(sizeFlag{&u.max}, "max-upload", "the largest upload accepted, e.g. 100MB or 2GiB (default: no limit)")
 }
 
