@@ -2,6 +2,7 @@ package tui
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -94,6 +95,24 @@ func (v *browserView) load(b Browser, dir string) error {
 	}
 	v.off = scrollTo(0, v.sel, v.visibleRows(), len(v.rows))
 	return nil
+}
+
+// dropDeadPin unpins the code when what it showed is no longer shared at
+// that URL (after a, R or d change the share), so the code never holds a
+// link that answers 404; the share's own URL shows again.
+func (m *Model) dropDeadPin() {
+	if m.pinned == "" {
+		return
+	}
+	if b := m.browser(); b != nil {
+		entries, err := b.List(parentURL(m.pinned))
+		if err == nil && slices.ContainsFunc(entries, func(e Entry) bool { return e.URL == m.pinned }) {
+			return
+		}
+	}
+	m.note("unpinned the code of " + m.pinned + ": no longer shared there")
+	m.pinned = ""
+	m.urls.setPath("")
 }
 
 // parentURL is the folder above the escaped folder path dir.

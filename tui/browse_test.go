@@ -187,3 +187,29 @@ func TestBrowseLinkFolder(t *testing.T) {
 		t.Errorf("enter: calls %v, want LinkAt(/photos/, 1, 0s)", calls)
 	}
 }
+
+// TestPinDropped: a code pinned from the browser stays while its entry
+// is shared at that URL, and goes (the share's URL shows again, with a
+// note in the log) once a change of the share leaves it a dead link.
+func TestPinDropped(t *testing.T) {
+	ctrl := newFakeBrowser()
+	m, _ := newTest(t, ctrl, 100, 30)
+	m = update(t, m, press("b"), press("enter"), press("down"), press("p"), press("esc"))
+	if m.pinned != "/photos/beach%20day.jpg" {
+		t.Fatalf("pinned %q", m.pinned)
+	}
+	m.dropDeadPin()
+	if m.pinned == "" {
+		t.Fatal("a pin still shared was dropped")
+	}
+	delete(ctrl.tree, "/photos/")
+	m = update(t, m, press("d"))
+	m.input.input.SetValue(t.TempDir())
+	m = update(t, m, press("enter"))
+	if m.pinned != "" || m.urls.qrFor != "http://192.168.1.23:8000/" {
+		t.Errorf("after d: pinned %q, code of %q; want the share's URL", m.pinned, m.urls.qrFor)
+	}
+	if !strings.Contains(ansi.Strip(m.View().Content), "unpinned the code of /photos/beach%20day.jpg") {
+		t.Errorf("no word of the unpinned code:\n%s", ansi.Strip(m.View().Content))
+	}
+}

@@ -616,6 +616,7 @@ func (m *Model) applyRoot() {
 	}
 	m.closeInput()
 	m.refresh()
+	m.dropDeadPin()
 	m.setStatus("now serving " + transfer.Printable(m.root))
 	m.note("now serving " + m.root)
 }
