@@ -180,9 +180,12 @@ func (m Model) openLinkPath() (Model, tea.Cmd) {
 // linkBase is the folder a typed link path starts from, and the path the
 // prompt offers first: the folder shared alone; else the folder shareit
 // was started in (as on its command line), offering the first shared
-// path (a file alone: that file).
+// path (a file alone: that file); a text offers nothing.
 func (m Model) linkBase() (base, first string) {
 	sep := string(filepath.Separator)
+	if m.sharer() != nil && len(m.shared) == 0 {
+		return workDir(), ""
+	}
 	if len(m.shared) > 1 || len(m.shared) == 1 && !m.shared[0].Dir {
 		first = m.shared[0].Path
 		if m.shared[0].Dir {

@@ -139,4 +139,11 @@ func TestLinkPathSeveral(t *testing.T) {
 	if got := m.prompt.value(); got != filepath.Join(root, "b.txt") {
 		t.Errorf("a file alone: n offers %q, want the file", got)
 	}
+
+	ctrl.items, ctrl.root = nil, "a text of 5 B"
+	m, _ = newTest(t, ctrl, 120, 30)
+	m = update(t, m, press("L"), press("n"))
+	if got := m.prompt.value(); got != "" {
+		t.Errorf("a text: n offers %q, want nothing", got)
+	}
 }
