@@ -38,9 +38,10 @@ type Link struct {
 	Expires time.Time // zero: never
 	Created time.Time
 	Revoked bool
+	Removed bool // what it reaches is no longer shared (as Links tells)
 }
 
-// State is "live", "used up", "expired" or "revoked" at now.
+// State is "live", "used up", "expired", "revoked" or "removed" at now.
 func (l Link) State(now time.Time) string {
 	switch {
 	case l.Revoked:
@@ -49,6 +50,8 @@ func (l Link) State(now time.Time) string {
 		return "used up"
 	case !l.Expires.IsZero() && !now.Before(l.Expires):
 		return "expired"
+	case l.Removed:
+		return "removed"
 	}
 	return "live"
 }
@@ -220,9 +223,11 @@ func (s *Server) Links() []Link {
 	ls := &s.links
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
+	top := s.root.Load()
 	out := make([]Link, len(ls.order))
 	for i, l := range ls.order {
 		out[i] = l.Link
+		out[i].Removed = top.sharing(l.folder) == nil
 	}
 	return out
 }
@@ -270,7 +275,7 @@ func (s *Server) admitLink(w *responseWriter, r *http.Request, rest string) (*ht
 		state = l.State(now)
 		// An item removed (R) or a folder left (d) takes its links along.
 		if from = s.root.Load().sharing(l.folder); from == nil && state == "live" {
-			state = "unshared"
+			state = "removed"
 		}
 		if state == "live" && r.Method == http.MethodGet {
 			l.Uses++
@@ -297,7 +302,7 @@ func (s *Server) admitLink(w *responseWriter, r *http.Request, rest string) (*ht
 	case "revoked":
 		s.errorMessage(w, r, http.StatusGone, "This link was withdrawn by the person sharing. Ask for a new one.")
 		return nil, nil
-	case "unshared":
+	case "removed":
 		s.errorMessage(w, r, http.StatusNotFound, "What this link reached is no longer shared. Ask for a new link.")
 		return nil, nil
 	}

@@ -246,6 +246,9 @@ func TestLinkUnshared(t *testing.T) {
 		if l.Uses != map[string]int{"/a.txt": 1}[l.Path] {
 			t.Errorf("link to %s: %d uses", l.Path, l.Uses)
 		}
+		if want := map[bool]string{true: "live", false: "removed"}[l.Path == "/a.txt"]; l.State(time.Now()) != want {
+			t.Errorf("link to %s: state %q, want %q", l.Path, l.State(time.Now()), want)
+		}
 	}
 	if _, err := srv.Add(filepath.Join(root, "notes.txt")); err != nil {
 		t.Fatal(err)

@@ -24,7 +24,7 @@ type Link struct {
 	Max     int // downloads allowed; 0 = any number
 	Uses    int
 	Expires time.Time // zero: never
-	State   string    // "live", "used up", "expired", "revoked"
+	State   string    // "live", "used up", "expired", "revoked", "removed" (no longer shared)
 }
 
 // linksView lists the links, the newest first.
