@@ -186,6 +186,17 @@ func TestBrowseLinkFolder(t *testing.T) {
 	if calls := ctrl.Calls(); len(calls) == 0 || calls[len(calls)-1] != "LinkAt(/photos/, 1, 0s)" {
 		t.Errorf("enter: calls %v, want LinkAt(/photos/, 1, 0s)", calls)
 	}
+	// The code and c are the new link's, not the folder the browser showed.
+	if want := "http://192.168.1.23:8000/~l/tok0/photos"; m.urls.qrFor != want {
+		t.Errorf("after the link: the code holds %q, want %q", m.urls.qrFor, want)
+	}
+	if _, cmd := send(t, m, press("c")); cmd == nil || !reflect.DeepEqual(cmd(), tea.SetClipboard("http://192.168.1.23:8000/~l/tok0/photos")()) {
+		t.Error("c after the link does not copy it")
+	}
+	m = update(t, m, press("L"), press("b"), press("l"), press("esc"))
+	if m.mode != modeMain || m.urls.path != "" {
+		t.Errorf("esc on the limits: mode %v, code of %q; want the share's", m.mode, m.urls.path)
+	}
 }
 
 // TestPinDropped: a code pinned from the browser stays while its entry

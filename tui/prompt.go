@@ -102,6 +102,9 @@ func (p lineInput) View() string {
 
 // closePrompt goes back to the main screen.
 func (m *Model) closePrompt() {
+	if m.prompt.what == promptLinkLimitAt {
+		m.urls.setPath(m.pinned) // the browser's preview ends with it
+	}
 	m.prompt.close()
 	m.mode = modeMain
 }
