@@ -202,6 +202,7 @@ func (m Model) openBrowser() Model {
 		return m
 	}
 	m.mode = modeBrowse
+	m.refreshLinks() // the share's URLs, also over the links list
 	m.previewSelected()
 	return m
 }
@@ -218,7 +219,7 @@ func (m *Model) previewSelected() {
 // closeBrowser goes back to the panels; the code shows what is pinned.
 func (m *Model) closeBrowser() {
 	m.mode = modeMain
-	m.urls.setPath(m.pinned)
+	m.refreshLinks() // the pinned code, or the selected link's
 }
 
 // enterSelected opens the selected folder (or ".."), reading it again.

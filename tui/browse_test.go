@@ -224,3 +224,24 @@ func TestPinDropped(t *testing.T) {
 		t.Errorf("no word of the unpinned code:\n%s", ansi.Strip(m.View().Content))
 	}
 }
+
+// TestBrowseOverLinks: the browser opened over the links list previews
+// the share's URLs (with --secret, the token), not origin of the link
+// plus a path; a pinned code does not follow a link in the list.
+func TestBrowseOverLinks(t *testing.T) {
+	ctrl := newFakeBrowser()
+	ctrl.urls = []URL{{Label: "wlan0", URL: "http://192.168.1.23:8000/~s/TOKEN"}}
+	m, _ := newTest(t, ctrl, 100, 30)
+	m = update(t, m, press("b"), press("down"), press("p"), press("l"), press("enter"))
+	if !m.showLinks || m.urls.qrFor != "http://192.168.1.23:8000/~l/tok0/notes.txt" {
+		t.Fatalf("a link with a code pinned: links shown %v, code of %q; want the link's", m.showLinks, m.urls.qrFor)
+	}
+	m = update(t, m, press("b"), press("down"))
+	if want := "http://192.168.1.23:8000/~s/TOKEN/notes.txt"; m.urls.qrFor != want {
+		t.Errorf("browsing over the links: code of %q, want %q", m.urls.qrFor, want)
+	}
+	m = update(t, m, press("esc"), press("L"))
+	if want := "http://192.168.1.23:8000/~s/TOKEN/notes.txt"; m.showLinks || m.urls.qrFor != want {
+		t.Errorf("L closed: links shown %v, code of %q; want the pinned %q", m.showLinks, m.urls.qrFor, want)
+	}
+}

@@ -250,13 +250,18 @@ func (m *Model) revokeSelected() {
 }
 
 // refreshLinks reads the links, and shows the selected one in the URL
-// panel while the list is open.
+// panel while the list is open (the browser, over it, shows the share's).
 func (m *Model) refreshLinks() {
 	m.links.setLinks(m.ctrl.Links())
 	m.links.now = m.now()
-	if l, ok := m.links.selected(); ok && m.showLinks {
+	browsing := m.mode == modeBrowse
+	if l, ok := m.links.selected(); ok && m.showLinks && !browsing {
 		m.urls.setURLs([]URL{{Label: "link", URL: l.URL}})
-	} else {
-		m.urls.setURLs(m.ctrl.URLs())
+		m.urls.setPath("") // a link is whole: no pinned path goes after it
+		return
+	}
+	m.urls.setURLs(m.ctrl.URLs())
+	if !browsing {
+		m.urls.setPath(m.pinned)
 	}
 }

@@ -102,11 +102,12 @@ func (p lineInput) View() string {
 
 // closePrompt goes back to the main screen.
 func (m *Model) closePrompt() {
-	if m.prompt.what == promptLinkLimitAt {
-		m.urls.setPath(m.pinned) // the browser's preview ends with it
-	}
+	fromBrowser := m.prompt.what == promptLinkLimitAt
 	m.prompt.close()
 	m.mode = modeMain
+	if fromBrowser {
+		m.refreshLinks() // the browser's preview ends with it
+	}
 }
 
 // applyPrompt acts on the typed value; a refused one keeps the prompt open.
