@@ -102,9 +102,15 @@ func (s *Server) secretVisit(w *responseWriter, r *http.Request, sec *secret, re
 	if !sec.match(token) {
 		return nil, false
 	}
-	// A browser that comes back by the link stays the same device.
+	// A browser that comes back by the link stays the same device. A new
+	// one is named here, as it keeps the cookie; a script that keeps none
+	// (curl URL/~s/TOKEN/file: no HTML asked) is its address alone, or
+	// under --ask each of its requests would be a new device to allow.
 	dev := cookieDevice(r)
-	if dev == "" || len(dev) > 2*deviceBytes {
+	if len(dev) > 2*deviceBytes {
+		dev = ""
+	}
+	if dev == "" && (path == "" || strings.Contains(r.Header.Get("Accept"), "text/html")) {
 		dev = randomString(deviceBytes)
 	}
 	w.device = dev
