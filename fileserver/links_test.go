@@ -250,6 +250,9 @@ func TestLinkUnshared(t *testing.T) {
 			t.Errorf("link to %s: state %q, want %q", l.Path, l.State(time.Now()), want)
 		}
 	}
+	if !srv.RevokeLink(inTwo.Token) {
+		t.Error("RevokeLink of a removed link: not revoked, yet it would come back with its item")
+	}
 	if _, err := srv.Add(filepath.Join(root, "notes.txt")); err != nil {
 		t.Fatal(err)
 	}

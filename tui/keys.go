@@ -164,7 +164,7 @@ type keyState struct {
 	secret      bool // URLs carry a secret token
 	asking      bool // a device waits to be let in
 	links       bool // the links list shows
-	canRevoke   bool // a live link is selected in it
+	canRevoke   bool // a live (or removed) link is selected in it
 	history     bool // the history shows in place of the running transfers
 	messages    bool // the messages show in place of the running transfers
 	hasMessages bool // a client sent a text

@@ -147,3 +147,19 @@ func TestLinkPathSeveral(t *testing.T) {
 		t.Errorf("a text: n offers %q, want nothing", got)
 	}
 }
+
+// TestRevokeRemoved: a link whose item is no longer shared ("removed")
+// can be revoked, as it would work again once its item is shared again.
+func TestRevokeRemoved(t *testing.T) {
+	ctrl := newFakeCtrl()
+	ctrl.links = []Link{{Token: "gone", Path: "/old/", URL: "http://192.168.1.23:8000/~l/gone/old.zip", State: "removed"}}
+	m, _ := newTest(t, ctrl, 100, 30)
+	m = update(t, m, press("L"))
+	if !m.keys.Revoke.Enabled() || !strings.Contains(m.View().Content, "removed") {
+		t.Fatalf("a removed link: x offered %v, list:\n%s", m.keys.Revoke.Enabled(), m.View().Content)
+	}
+	m = update(t, m, press("x"))
+	if calls := ctrl.Calls(); len(calls) == 0 || calls[len(calls)-1] != "RevokeLink(gone)" || !strings.Contains(m.status.text, "revoked") {
+		t.Errorf("x: calls %q, status %q", calls, m.status.text)
+	}
+}

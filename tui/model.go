@@ -706,7 +706,7 @@ func (m Model) keyState() keyState {
 		uploads:     m.uploads,
 		canCancel:   m.focus == panelTransfers && !m.showHistory && !m.showMessages && !m.showLinks && ok && r.State == transfer.Active,
 		links:       m.showLinks && m.focus == panelTransfers,
-		canRevoke:   m.focus == panelTransfers && m.showLinks && selLink.State == "live",
+		canRevoke:   m.focus == panelTransfers && m.showLinks && (selLink.State == "live" || selLink.State == "removed"), // removed: it may come back
 		history:     m.showHistory,
 		messages:    m.showMessages,
 		hasMessages: len(m.messages.rows) > 0,
