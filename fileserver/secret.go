@@ -122,6 +122,10 @@ func (s *Server) secretVisit(w *responseWriter, r *http.Request, sec *secret, re
 		SameSite: http.SameSiteLaxMode,
 		Secure:   s.access.tls != nil,
 	})
+	if path == "" && s.root.Load().text != "" && !strings.Contains(r.Header.Get("Accept"), "text/html") {
+		// curl URL of a shared text gets the text, as without --secret.
+		return withPath(r, "/"), true
+	}
 	if path == "" {
 		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, "/", http.StatusSeeOther)

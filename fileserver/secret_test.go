@@ -259,3 +259,18 @@ func TestSecretCodes(t *testing.T) {
 		})
 	}
 }
+
+// TestSecretTextCurl: curl on the URL of a shared text (with its token,
+// no cookie jar) gets the text itself, as without --secret; a browser
+// still goes on to the short URL with the cookie.
+func TestSecretTextCurl(t *testing.T) {
+	srv, _, base := startServer(t, fileserver.Config{Text: "wifi: hunter2", Secret: true})
+	u := srv.URLs()[0].URL
+	u = base + u[strings.Index(u, "/~s/"):]
+	if r, body := httpDo(t, "GET", u, http.Header{"Accept": {"*/*"}}); r.StatusCode != 200 || string(body) != "wifi: hunter2" {
+		t.Errorf("curl %s: got %d %q, want the text", u, r.StatusCode, body)
+	}
+	if r, _ := httpDo(t, "GET", u, http.Header{"Accept": {"text/html"}}); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("a browser: got %d, want 303 to the short URL", r.StatusCode)
+	}
+}
