@@ -122,11 +122,14 @@ func (s *Server) secretVisit(w *responseWriter, r *http.Request, sec *secret, re
 		SameSite: http.SameSiteLaxMode,
 		Secure:   s.access.tls != nil,
 	})
-	if path == "" && s.root.Load().text != "" && !strings.Contains(r.Header.Get("Accept"), "text/html") {
-		// curl URL of a shared text gets the text, as without --secret.
-		return withPath(r, "/"), true
+	// A browser's visit goes on to the short URL. An upload or a text sent
+	// to the link (curl -F file=@x URL, curl -d text=hi URL/?text) is served
+	// at once, as is curl URL of a shared text: the text itself.
+	visit := r.Method == http.MethodGet || r.Method == http.MethodHead
+	if s.root.Load().text != "" && !strings.Contains(r.Header.Get("Accept"), "text/html") {
+		visit = false
 	}
-	if path == "" {
+	if path == "" && visit {
 		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return nil, true

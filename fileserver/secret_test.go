@@ -1,8 +1,10 @@
 package fileserver_test
 
 import (
+	"bytes"
 	"encoding/base64"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -272,5 +274,24 @@ func TestSecretTextCurl(t *testing.T) {
 	}
 	if r, _ := httpDo(t, "GET", u, http.Header{"Accept": {"text/html"}}); r.StatusCode != http.StatusSeeOther {
 		t.Errorf("a browser: got %d, want 303 to the short URL", r.StatusCode)
+	}
+}
+
+// TestSecretUploadToLink: with --secret and uploads on, curl -F to the
+// URL shown (/~s/TOKEN/, no cookie jar) uploads, where the redirect that
+// sets a browser's cookie used to drop the body; so in a drop box.
+func TestSecretUploadToLink(t *testing.T) {
+	for _, cfg := range []fileserver.Config{{Upload: true}, {Drop: true}} {
+		cfg.Root, cfg.Secret = t.TempDir(), true
+		srv, _, base := startServer(t, cfg)
+		var form bytes.Buffer
+		mw := multipart.NewWriter(&form)
+		fw, _ := mw.CreateFormFile("file", "up.txt")
+		io.WriteString(fw, "sent")
+		mw.Close()
+		r, body := send(t, "POST", base+"/~s/"+secretOf(t, srv)+"/", &form, http.Header{"Content-Type": {mw.FormDataContentType()}})
+		if b, err := os.ReadFile(filepath.Join(cfg.Root, "up.txt")); r.StatusCode != http.StatusCreated || string(b) != "sent" {
+			t.Errorf("drop %v: POST to the link: got %d %q, and on disk %q (%v)", cfg.Drop, r.StatusCode, body, b, err)
+		}
 	}
 }
