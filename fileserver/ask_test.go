@@ -212,11 +212,16 @@ func TestAskSecretDevices(t *testing.T) {
 func TestAskSecretScript(t *testing.T) {
 	root := t.TempDir()
 	writeTree(t, root, map[string]string{"a.txt": "hello"})
-	srv, _, base := startServer(t, fileserver.Config{Root: root, Ask: true, Secret: true})
+	srv, _, base := startServer(t, fileserver.Config{Root: root, Ask: true, Secret: true, Upload: true})
 	long := base + "/~s/" + secretOf(t, srv) + "/a.txt"
 	curl := http.Header{"Accept": {"*/*"}, "User-Agent": {"curl/8.5.0"}}
 	if r, _ := httpDo(t, "GET", long, curl); r.StatusCode != 503 {
 		t.Fatalf("the script's first request: got %d, want 503 (waiting)", r.StatusCode)
+	}
+	// An upload to the link (curl -d, curl -F to URL/~s/TOKEN/) is the same device.
+	if r, _ := send(t, "POST", base+"/~s/"+secretOf(t, srv)+"/?text", strings.NewReader("text=hi"),
+		http.Header{"Accept": {"*/*"}, "Content-Type": {"application/x-www-form-urlencoded"}}); r.StatusCode != 503 {
+		t.Fatalf("the script's text: got %d, want 503 (waiting)", r.StatusCode)
 	}
 	if r, _ := httpDo(t, "GET", long, curl); r.StatusCode != 503 {
 		t.Fatalf("the script again: got %d, want 503 (waiting)", r.StatusCode)

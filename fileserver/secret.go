@@ -102,6 +102,12 @@ func (s *Server) secretVisit(w *responseWriter, r *http.Request, sec *secret, re
 	if !sec.match(token) {
 		return nil, false
 	}
+	// A browser's visit goes on to the short URL. An upload or a text sent
+	// to the link (curl -F file=@x URL, curl -d text=hi URL/?text) is served
+	// at once, as is curl URL of a shared text: the text itself.
+	html := strings.Contains(r.Header.Get("Accept"), "text/html")
+	visit := path == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
+		(html || s.root.Load().text == "")
 	// A browser that comes back by the link stays the same device. A new
 	// one is named here, as it keeps the cookie; a script that keeps none
 	// (curl URL/~s/TOKEN/file: no HTML asked) is its address alone, or
@@ -110,7 +116,7 @@ func (s *Server) secretVisit(w *responseWriter, r *http.Request, sec *secret, re
 	if len(dev) > 2*deviceBytes {
 		dev = ""
 	}
-	if dev == "" && (path == "" || strings.Contains(r.Header.Get("Accept"), "text/html")) {
+	if dev == "" && (visit || html) {
 		dev = randomString(deviceBytes)
 	}
 	w.device = dev
@@ -122,14 +128,7 @@ func (s *Server) secretVisit(w *responseWriter, r *http.Request, sec *secret, re
 		SameSite: http.SameSiteLaxMode,
 		Secure:   s.access.tls != nil,
 	})
-	// A browser's visit goes on to the short URL. An upload or a text sent
-	// to the link (curl -F file=@x URL, curl -d text=hi URL/?text) is served
-	// at once, as is curl URL of a shared text: the text itself.
-	visit := r.Method == http.MethodGet || r.Method == http.MethodHead
-	if s.root.Load().text != "" && !strings.Contains(r.Header.Get("Accept"), "text/html") {
-		visit = false
-	}
-	if path == "" && visit {
+	if visit {
 		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return nil, true
