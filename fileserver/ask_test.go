@@ -203,3 +203,40 @@ func TestAskSecretDevices(t *testing.T) {
 		t.Errorf("second browser at the same address: got %d, want 503 (waiting)", got)
 	}
 }
+
+// TestAskSecretScript: with --ask and --secret, a script that keeps no
+// cookie (curl URL/~s/TOKEN/file) is its address: once allowed, its next
+// request gets the file (curl --retry works), where each used to be a new
+// device asking again. A browser opening the long link is a device of its
+// own, still.
+func TestAskSecretScript(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"a.txt": "hello"})
+	srv, _, base := startServer(t, fileserver.Config{Root: root, Ask: true, Secret: true, Upload: true})
+	long := base + "/~s/" + secretOf(t, srv) + "/a.txt"
+	curl := http.Header{"Accept": {"*/*"}, "User-Agent": {"curl/8.5.0"}}
+	if r, _ := httpDo(t, "GET", long, curl); r.StatusCode != 503 {
+		t.Fatalf("the script's first request: got %d, want 503 (waiting)", r.StatusCode)
+	}
+	// An upload to the link (curl -d, curl -F to URL/~s/TOKEN/) is the same device.
+	if r, _ := send(t, "POST", base+"/~s/"+secretOf(t, srv)+"/?text", strings.NewReader("text=hi"),
+		http.Header{"Accept": {"*/*"}, "Content-Type": {"application/x-www-form-urlencoded"}}); r.StatusCode != 503 {
+		t.Fatalf("the script's text: got %d, want 503 (waiting)", r.StatusCode)
+	}
+	if r, _ := httpDo(t, "GET", long, curl); r.StatusCode != 503 {
+		t.Fatalf("the script again: got %d, want 503 (waiting)", r.StatusCode)
+	}
+	asks := srv.Asks()
+	if len(asks) != 1 || asks[0].Key != "127.0.0.1" {
+		t.Fatalf("Asks: %+v, want the script once, as its address", asks)
+	}
+	srv.Allow(asks[0].Key)
+	if r, body := httpDo(t, "GET", long, curl); r.StatusCode != 200 || string(body) != "hello" {
+		t.Errorf("the script, allowed: got %d %q, want the file", r.StatusCode, body)
+	}
+	browser := http.Header{"Accept": {"text/html,*/*;q=0.8"}}
+	r, _ := httpDo(t, "GET", long, browser)
+	if asks := srv.Asks(); r.StatusCode != 503 || len(asks) != 1 || !strings.HasPrefix(asks[0].Key, "127.0.0.1#") {
+		t.Errorf("a browser by the long link: got %d, asks %+v; want it waiting as a device of its own", r.StatusCode, asks)
+	}
+}

@@ -15,6 +15,10 @@ import (
 // upload form. The check is one step of admit, so every upload path that
 // goes through ServeHTTP (the form, curl -F, curl -T, tus) inherits it.
 
+// dropTusPrefix is where tus uploads live while they arrive (tusPrefix,
+// once resumable uploads are in).
+const dropTusPrefix = "/.shareit-tus/"
+
 // dropText is the sentence of everything a drop box refuses.
 const dropText = "This is a drop box: you can send files here, but not see or take any."
 
@@ -24,9 +28,11 @@ func (s *Server) Drop() bool { return s.cfg.Drop }
 // admitDrop is admit's --drop step: it lets uploads through, and answers
 // everything else itself, returning false.
 func (s *Server) admitDrop(w *responseWriter, r *http.Request) bool {
-	// tus marks every request but OPTIONS with Tus-Resumable: its HEAD asks
-	// how much of an upload arrived, which a resumed upload needs.
-	tus := r.Header.Get("Tus-Resumable") != ""
+	// tus creates an upload with a POST to the folder (below), then asks
+	// and sends its bytes under its own path (issue 20's tusPrefix), which
+	// serves no file. A Tus-Resumable header alone is no pass: any client
+	// can send one.
+	tus := strings.HasPrefix(r.URL.Path, dropTusPrefix)
 	top := !strings.Contains(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	switch {
 	case tus, r.Method == http.MethodOptions:
@@ -48,7 +54,7 @@ func (s *Server) dropPage(w *responseWriter, r *http.Request) {
 	err := dropTemplate.Execute(&b, struct {
 		*listing
 		Folder string
-	}{l, filepath.Base(s.Root())})
+	}{l, filepath.Base(s.UploadFolder())})
 	if err != nil {
 		s.error(w, r, http.StatusInternalServerError)
 		return

@@ -68,6 +68,11 @@ func TestDrop(t *testing.T) {
 		{"DELETE", "/report.txt"}, {"PROPFIND", "/"},
 	} {
 		r, body := send(t, tt.method, base+tt.path, strings.NewReader(""), nil)
+		// Claiming to speak tus changes nothing of that.
+		tr, tbody := send(t, tt.method, base+tt.path, strings.NewReader(""), http.Header{"Tus-Resumable": {"1.0.0"}})
+		if tr.StatusCode != http.StatusForbidden && tt.path != "/?json" || strings.Contains(string(tbody), "private") || strings.Contains(string(tbody), "inner") {
+			t.Errorf("%s %s with Tus-Resumable: got %d %.80q, want 403 (the page for /?json) naming nothing", tt.method, tt.path, tr.StatusCode, tbody)
+		}
 		if tt.path == "/?json" {
 			if strings.Contains(string(body), "private") {
 				t.Errorf("GET /?json: names a file")

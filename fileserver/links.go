@@ -38,9 +38,10 @@ type Link struct {
 	Expires time.Time // zero: never
 	Created time.Time
 	Revoked bool
+	Removed bool // what it reaches is no longer shared (as Links tells)
 }
 
-// State is "live", "used up", "expired" or "revoked" at now.
+// State is "live", "used up", "expired", "revoked" or "removed" at now.
 func (l Link) State(now time.Time) string {
 	switch {
 	case l.Revoked:
@@ -49,13 +50,15 @@ func (l Link) State(now time.Time) string {
 		return "used up"
 	case !l.Expires.IsZero() && !now.Before(l.Expires):
 		return "expired"
+	case l.Removed:
+		return "removed"
 	}
 	return "live"
 }
 
 type limitedLink struct {
 	Link
-	folder *folder // the folder served when it was made: it stays that one
+	folder *folder // the item it was made in: it works while that is shared
 	rel    string  // in folder; "" for the folder itself
 	dir    bool
 }
@@ -220,9 +223,11 @@ func (s *Server) Links() []Link {
 	ls := &s.links
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
+	top := s.root.Load()
 	out := make([]Link, len(ls.order))
 	for i, l := range ls.order {
 		out[i] = l.Link
+		out[i].Removed = top.sharing(l.folder) == nil
 	}
 	return out
 }
@@ -265,8 +270,13 @@ func (s *Server) admitLink(w *responseWriter, r *http.Request, rest string) (*ht
 	ls.mu.Lock()
 	l := ls.m[sha256.Sum256([]byte(token))]
 	state, usedUp := "", false
+	var from *folder
 	if l != nil {
 		state = l.State(now)
+		// An item removed (R) or a folder left (d) takes its links along.
+		if from = s.root.Load().sharing(l.folder); from == nil && state == "live" {
+			state = "removed"
+		}
 		if state == "live" && r.Method == http.MethodGet {
 			l.Uses++
 			usedUp = l.Max > 0 && l.Uses == l.Max
@@ -292,6 +302,9 @@ func (s *Server) admitLink(w *responseWriter, r *http.Request, rest string) (*ht
 	case "revoked":
 		s.errorMessage(w, r, http.StatusGone, "This link was withdrawn by the person sharing. Ask for a new one.")
 		return nil, nil
+	case "removed":
+		s.errorMessage(w, r, http.StatusNotFound, "What this link reached is no longer shared. Ask for a new link.")
+		return nil, nil
 	}
 	if usedUp {
 		s.tracker.Access(w.client, transfer.ActionLink, "link to "+lc.Path+" used up by "+w.client+" ("+limitText(Link{Max: lc.Max})+")")
@@ -302,5 +315,21 @@ func (s *Server) admitLink(w *responseWriter, r *http.Request, rest string) (*ht
 		r2 = withPath(r, strings.TrimSuffix("/"+lc.rel, "/")+"/")
 		r2.URL.RawQuery = "zip"
 	}
-	return r2, lc.folder
+	return r2, from
+}
+
+// sharing is the item of the share top on the same path as f, which a
+// link was made in, or nil when that is no longer shared. It is found by
+// path, as adding beside a folder shared alone makes a new item of it.
+func (top *folder) sharing(f *folder) *folder {
+	items := top.items
+	if items == nil && top.root != nil {
+		items = []*folder{top}
+	}
+	for _, it := range items {
+		if it.dir == f.dir && it.file == f.file {
+			return it
+		}
+	}
+	return nil
 }

@@ -77,8 +77,8 @@ func TestLinkFile(t *testing.T) {
 
 // TestLinkFolderTimeRevoke: a folder's link is that folder as a .zip and
 // nothing else; a link for a while ends by itself; a revoked one ends at
-// once; blocked clients get nothing; a link keeps its folder when the
-// share changes folder; paths outside the share and hidden ones are
+// once; blocked clients get nothing; a link ends with its folder when the
+// share changes folder (TestLinkUnshared); paths outside the share and hidden ones are
 // refused.
 func TestLinkFolderTimeRevoke(t *testing.T) {
 	root := t.TempDir()
@@ -133,8 +133,8 @@ func TestLinkFolderTimeRevoke(t *testing.T) {
 	if err := srv.SetRoot(other); err != nil {
 		t.Fatal(err)
 	}
-	if _, body := httpDo(t, "GET", base+linkPath(t, kept), nil); string(body) != "n" {
-		t.Errorf("after a change of folder: got %q, want the file the link was made for", body)
+	if r, body := httpDo(t, "GET", base+linkPath(t, kept), nil); r.StatusCode != 404 || strings.Contains(string(body), "other folder") {
+		t.Errorf("after a change of folder: got %d %q, want 404, never the new folder's file", r.StatusCode, body)
 	}
 	srv.Block("127.0.0.1")
 	if r, _ := httpDo(t, "GET", base+linkPath(t, kept), nil); r.StatusCode != 403 {
@@ -200,5 +200,69 @@ func TestLinkSeveral(t *testing.T) {
 	}
 	if l, err := srv.NewLink(filepath.Join(root, "outside.txt"), 0, 0); err == nil {
 		t.Errorf("NewLink outside: made %+v, want an error", l)
+	}
+}
+
+// TestLinkUnshared: a limited link works while what it reaches is shared:
+// after R removes its item, or d leaves its folder, it answers 404 saying
+// so, and the refused request uses none of its downloads; adding a path
+// beside a folder shared alone keeps its links working.
+func TestLinkUnshared(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"one/a.txt": "A", "two/b.txt": "B", "notes.txt": "N"})
+	srv, _, base := startServer(t, fileserver.Config{Root: filepath.Join(root, "one")})
+	alone, err := srv.NewLink("a.txt", 2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Add(filepath.Join(root, "two")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Add(filepath.Join(root, "notes.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if r, body := httpDo(t, "GET", base+linkPath(t, alone), nil); r.StatusCode != 200 || string(body) != "A" {
+		t.Errorf("a link made alone, after an add: got %d %q, want the file", r.StatusCode, body)
+	}
+	inTwo, err := srv.NewLinkAt("/two/b.txt", 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := srv.NewLinkAt("/notes.txt", 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"two", "notes.txt"} {
+		if err := srv.Remove(name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, l := range []fileserver.Link{inTwo, file} {
+		if r, body := httpDo(t, "GET", base+linkPath(t, l), nil); r.StatusCode != 404 || !strings.Contains(string(body), "no longer shared") {
+			t.Errorf("GET the link to %s after R: got %d %q, want 404 saying it is no longer shared", l.Path, r.StatusCode, body)
+		}
+	}
+	for _, l := range srv.Links() {
+		if l.Uses != map[string]int{"/a.txt": 1}[l.Path] {
+			t.Errorf("link to %s: %d uses", l.Path, l.Uses)
+		}
+		if want := map[bool]string{true: "live", false: "removed"}[l.Path == "/a.txt"]; l.State(time.Now()) != want {
+			t.Errorf("link to %s: state %q, want %q", l.Path, l.State(time.Now()), want)
+		}
+	}
+	if !srv.RevokeLink(inTwo.Token) {
+		t.Error("RevokeLink of a removed link: not revoked, yet it would come back with its item")
+	}
+	if _, err := srv.Add(filepath.Join(root, "notes.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if r, body := httpDo(t, "GET", base+linkPath(t, file), nil); r.StatusCode != 200 || string(body) != "N" {
+		t.Errorf("the link once its file is shared again: got %d %q", r.StatusCode, body)
+	}
+	if err := srv.SetRoot(filepath.Join(root, "two")); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := httpDo(t, "GET", base+linkPath(t, alone), nil); r.StatusCode != 404 {
+		t.Errorf("a link into the folder left by d: got %d, want 404", r.StatusCode)
 	}
 }

@@ -102,9 +102,21 @@ func (s *Server) secretVisit(w *responseWriter, r *http.Request, sec *secret, re
 	if !sec.match(token) {
 		return nil, false
 	}
-	// A browser that comes back by the link stays the same device.
+	// A browser's visit goes on to the short URL. An upload or a text sent
+	// to the link (curl -F file=@x URL, curl -d text=hi URL/?text) is served
+	// at once, as is curl URL of a shared text: the text itself.
+	html := strings.Contains(r.Header.Get("Accept"), "text/html")
+	visit := path == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
+		(html || s.root.Load().text == "")
+	// A browser that comes back by the link stays the same device. A new
+	// one is named here, as it keeps the cookie; a script that keeps none
+	// (curl URL/~s/TOKEN/file: no HTML asked) is its address alone, or
+	// under --ask each of its requests would be a new device to allow.
 	dev := cookieDevice(r)
-	if dev == "" || len(dev) > 2*deviceBytes {
+	if len(dev) > 2*deviceBytes {
+		dev = ""
+	}
+	if dev == "" && (visit || html) {
 		dev = randomString(deviceBytes)
 	}
 	w.device = dev
@@ -116,7 +128,7 @@ func (s *Server) secretVisit(w *responseWriter, r *http.Request, sec *secret, re
 		SameSite: http.SameSiteLaxMode,
 		Secure:   s.access.tls != nil,
 	})
-	if path == "" {
+	if visit {
 		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return nil, true

@@ -1,9 +1,12 @@
 package fileserver_test
 
 import (
+	"bytes"
 	"encoding/base64"
 	"io"
+	"mime/multipart"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -210,5 +213,85 @@ func TestSecretEveryRoute(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(root, "new.txt")); err == nil {
 		t.Error("an upload without the token went through")
+	}
+}
+
+// TestSecretCodes: with --secret, the QR code on a page is for another
+// device, which has no cookie: the link it holds carries the token and
+// gets in by itself. So for a file shared alone, a file's "?qr" page in a
+// folder, and a shared text.
+func TestSecretCodes(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"one.txt": "alone", "dir/a b.txt": "in a folder"})
+	for _, tc := range []struct {
+		name string
+		cfg  fileserver.Config
+		page string // what the browser with the cookie opens
+		want string // what the code's link serves without a cookie
+	}{
+		{"file alone", fileserver.Config{Paths: []string{filepath.Join(root, "one.txt")}}, "/", "alone"},
+		{"QR action", fileserver.Config{Root: filepath.Join(root, "dir")}, "/a%20b.txt?qr", "in a folder"},
+		{"text", fileserver.Config{Text: "wifi: hunter2"}, "/", "wifi: hunter2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.cfg.Secret = true
+			srv, _, base := startServer(t, tc.cfg)
+			tok := strings.TrimSuffix(strings.TrimSuffix(secretOf(t, srv), "/one.txt"), "/")
+			withCookie := http.Header{"Cookie": {"shareit_key=" + tok}, "Accept": {"text/html"}}
+			r, page := httpDo(t, "GET", base+tc.page, withCookie)
+			_, link, ok := strings.Cut(string(page), `<figcaption><a href="`)
+			link, _, _ = strings.Cut(link, `"`)
+			if r.StatusCode != 200 || !ok {
+				t.Fatalf("GET %s with the cookie: got %d, want a page with a code:\n%s", tc.page, r.StatusCode, page)
+			}
+			if !strings.HasPrefix(link, base+"/~s/"+tok+"/") {
+				t.Errorf("the code holds %s: want the link with the token", link)
+			}
+			jar, _ := cookiejar.New(nil)
+			c := &http.Client{Jar: jar} // an empty jar: another device
+			resp, err := c.Get(link)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !strings.Contains(string(body), tc.want) {
+				t.Errorf("GET the code's link %s without a cookie: got %d %q, want %q", link, resp.StatusCode, body, tc.want)
+			}
+		})
+	}
+}
+
+// TestSecretTextCurl: curl on the URL of a shared text (with its token,
+// no cookie jar) gets the text itself, as without --secret; a browser
+// still goes on to the short URL with the cookie.
+func TestSecretTextCurl(t *testing.T) {
+	srv, _, base := startServer(t, fileserver.Config{Text: "wifi: hunter2", Secret: true})
+	u := srv.URLs()[0].URL
+	u = base + u[strings.Index(u, "/~s/"):]
+	if r, body := httpDo(t, "GET", u, http.Header{"Accept": {"*/*"}}); r.StatusCode != 200 || string(body) != "wifi: hunter2" {
+		t.Errorf("curl %s: got %d %q, want the text", u, r.StatusCode, body)
+	}
+	if r, _ := httpDo(t, "GET", u, http.Header{"Accept": {"text/html"}}); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("a browser: got %d, want 303 to the short URL", r.StatusCode)
+	}
+}
+
+// TestSecretUploadToLink: with --secret and uploads on, curl -F to the
+// URL shown (/~s/TOKEN/, no cookie jar) uploads, where the redirect that
+// sets a browser's cookie used to drop the body; so in a drop box.
+func TestSecretUploadToLink(t *testing.T) {
+	for _, cfg := range []fileserver.Config{{Upload: true}, {Drop: true}} {
+		cfg.Root, cfg.Secret = t.TempDir(), true
+		srv, _, base := startServer(t, cfg)
+		var form bytes.Buffer
+		mw := multipart.NewWriter(&form)
+		fw, _ := mw.CreateFormFile("file", "up.txt")
+		io.WriteString(fw, "sent")
+		mw.Close()
+		r, body := send(t, "POST", base+"/~s/"+secretOf(t, srv)+"/", &form, http.Header{"Content-Type": {mw.FormDataContentType()}})
+		if b, err := os.ReadFile(filepath.Join(cfg.Root, "up.txt")); r.StatusCode != http.StatusCreated || string(b) != "sent" {
+			t.Errorf("drop %v: POST to the link: got %d %q, and on disk %q (%v)", cfg.Drop, r.StatusCode, body, b, err)
+		}
 	}
 }

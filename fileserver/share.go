@@ -271,6 +271,19 @@ func (s *Server) Uploadable() bool {
 	return top.uploadable() || top.text != "" // texts need no folder
 }
 
+// UploadFolder is the folder uploads land in: --upload-to, or the folder
+// shared alone; "" when there is none.
+func (s *Server) UploadFolder() string {
+	top := s.root.Load()
+	switch {
+	case top.uploadTo != nil:
+		return top.uploadTo.dir
+	case !top.virtual():
+		return top.dir
+	}
+	return ""
+}
+
 // uploadable reports whether uploads have a folder to land in.
 func (top *folder) uploadable() bool { return top.uploadTo != nil || !top.virtual() }
 

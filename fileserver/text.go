@@ -28,7 +28,7 @@ func (s *Server) serveText(w *responseWriter, r *http.Request, text string) {
 		writePage(w, r, []byte(text))
 		return
 	}
-	link := requestOrigin(r) + "/"
+	link := s.shareOrigin(r) + "/"
 	s.writeSingle(w, r, &singlePage{
 		Title: "A text for you",
 		Texts: []string{strings.ToValidUTF8(text, "\uFFFD")},

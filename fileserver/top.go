@@ -116,7 +116,7 @@ func (s *Server) serveLinkPage(w *responseWriter, r *http.Request, name, urlPath
 		ctype = "file"
 	}
 	ctype, _, _ = strings.Cut(ctype, ";")
-	link := requestOrigin(r) + urlPath
+	link := s.shareOrigin(r) + urlPath
 	p := singlePage{
 		Title: displayName(name),
 		Size:  string(appendSize(nil, fi.Size())),
@@ -163,6 +163,16 @@ func requestOrigin(r *http.Request) string {
 		return "https://" + r.Host
 	}
 	return "http://" + r.Host
+}
+
+// shareOrigin is requestOrigin with the secret link's /~s/TOKEN when
+// there is one: a code on a page is for another device, which has no
+// cookie, so the link it holds must let it in by itself.
+func (s *Server) shareOrigin(r *http.Request) string {
+	if p := s.secretPath(); p != "" {
+		return requestOrigin(r) + "/" + p
+	}
+	return requestOrigin(r)
 }
 
 // qrSVG draws text as a QR code in SVG: one path of dark modules on a

@@ -1,13 +1,14 @@
 package tui
 
 import (
-	"time"
-
 	"net/url"
+	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"shareit/transfer"
 )
@@ -40,11 +41,11 @@ type browseAction struct {
 
 func defaultBrowseActions() []browseAction {
 	return []browseAction{
-		{key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy link")), func(m *Model, e Entry, link string) tea.Cmd {
+		{key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")), func(m *Model, e Entry, link string) tea.Cmd {
 			m.setStatus("copied " + transfer.Printable(link) + " to the clipboard")
 			return tea.SetClipboard(link)
 		}},
-		{key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pin its code")), func(m *Model, e Entry, link string) tea.Cmd {
+		{key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pin code")), func(m *Model, e Entry, link string) tea.Cmd {
 			m.pinned = e.URL
 			m.note("pinned the code of " + e.URL)
 			m.setStatus("the code shows " + transfer.Printable(link) + " until another is pinned")
@@ -94,6 +95,24 @@ func (v *browserView) load(b Browser, dir string) error {
 	}
 	v.off = scrollTo(0, v.sel, v.visibleRows(), len(v.rows))
 	return nil
+}
+
+// dropDeadPin unpins the code when what it showed is no longer shared at
+// that URL (after a, R or d change the share), so the code never holds a
+// link that answers 404; the share's own URL shows again.
+func (m *Model) dropDeadPin() {
+	if m.pinned == "" {
+		return
+	}
+	if b := m.browser(); b != nil {
+		entries, err := b.List(parentURL(m.pinned))
+		if err == nil && slices.ContainsFunc(entries, func(e Entry) bool { return e.URL == m.pinned }) {
+			return
+		}
+	}
+	m.note("unpinned the code of " + m.pinned + ": no longer shared there")
+	m.pinned = ""
+	m.urls.setPath("")
 }
 
 // parentURL is the folder above the escaped folder path dir.
@@ -183,6 +202,7 @@ func (m Model) openBrowser() Model {
 		return m
 	}
 	m.mode = modeBrowse
+	m.refreshLinks() // the share's URLs, also over the links list
 	m.previewSelected()
 	return m
 }
@@ -199,7 +219,7 @@ func (m *Model) previewSelected() {
 // closeBrowser goes back to the panels; the code shows what is pinned.
 func (m *Model) closeBrowser() {
 	m.mode = modeMain
-	m.urls.setPath(m.pinned)
+	m.refreshLinks() // the pinned code, or the selected link's
 }
 
 // enterSelected opens the selected folder (or ".."), reading it again.
@@ -295,7 +315,13 @@ func (m Model) browseStatus() string {
 	for _, a := range m.files.actions {
 		keys = append(keys, a.key.Help().Key+" "+a.key.Help().Desc)
 	}
-	return m.styles.Status.Info.Render(truncate(transfer.Printable(origin(link.URL)+e.URL)+" · "+strings.Join(keys, " · "), m.width))
+	// The keys are what this line is for: a long link (a secret one) gives
+	// way from its start, as its end names the entry.
+	what, rest := transfer.Printable(origin(link.URL)+e.URL), " · "+strings.Join(keys, " · ")
+	if room := m.width - ansi.StringWidth(rest); room >= 16 {
+		what = truncateLeft(what, room)
+	}
+	return m.styles.Status.Info.Render(truncate(what+rest, m.width))
 }
 
 // codeView is the full-screen code of m.zoom with its link under it.

@@ -75,7 +75,7 @@ func TestBrowse(t *testing.T) {
 		t.Error("a control character of a name reached the screen")
 	}
 	m = update(t, m, press("down"))
-	if !strings.Contains(ansi.Strip(view), "Browse /photos/") || !strings.Contains(ansi.Strip(m.View().Content), "http://192.168.1.23:8000/photos/beach%20day.jpg · c copy link · p pin its code · z full screen") {
+	if !strings.Contains(ansi.Strip(view), "Browse /photos/") || !strings.Contains(ansi.Strip(m.View().Content), ":8000/photos/beach%20day.jpg · c copy · p pin code · z full screen · l limited link") {
 		t.Errorf("the browser and its status line:\n%s", ansi.Strip(m.View().Content))
 	}
 	mm, cmd := send(t, m, press("c"))
@@ -141,5 +141,107 @@ func TestBrowseLink(t *testing.T) {
 	}
 	if m.mode != modeMain || !m.showLinks || !strings.Contains(ansi.Strip(m.View().Content), "/~l/tok0/notes.txt") {
 		t.Errorf("after the link: mode %v, links shown %v:\n%s", m.mode, m.showLinks, ansi.Strip(m.View().Content))
+	}
+}
+
+// TestBrowseSecret: with --secret the browser's link and code carry the
+// token of the selected URL, as another device has no cookie; also when
+// the URL points at a file shared alone.
+func TestBrowseSecret(t *testing.T) {
+	for _, share := range []string{"http://192.168.1.23:8000/~s/TOKEN", "http://192.168.1.23:8000/~s/TOKEN/notes.txt"} {
+		ctrl := newFakeBrowser()
+		ctrl.urls = []URL{{Label: "wlan0", URL: share}}
+		m, _ := newTest(t, ctrl, 100, 30)
+		m = update(t, m, press("b"), press("down"))
+		want := "http://192.168.1.23:8000/~s/TOKEN/notes.txt"
+		if m.urls.qrFor != want {
+			t.Errorf("share %s: the code holds %q, want %q", share, m.urls.qrFor, want)
+		}
+		if _, cmd := send(t, m, press("c")); cmd == nil || !reflect.DeepEqual(cmd(), tea.SetClipboard(want)()) {
+			t.Errorf("share %s: c does not copy %s", share, want)
+		}
+		if !strings.Contains(ansi.Strip(m.View().Content), want+" · c copy") {
+			t.Errorf("share %s: the status line does not show %s:\n%s", share, want, ansi.Strip(m.View().Content))
+		}
+	}
+}
+
+// TestBrowseLinkFolder: l on a folder makes its limited link (it does not
+// open it: enter and → do), and at 80 columns a long secret link leaves
+// the keys on the browser's line.
+func TestBrowseLinkFolder(t *testing.T) {
+	ctrl := newFakeBrowser()
+	ctrl.urls = []URL{{Label: "wlan0", URL: "http://192.168.1.23:8000/~s/abcdefghijklmnopqrstuvwx"}}
+	m, _ := newTest(t, ctrl, 80, 24)
+	m = update(t, m, press("b"))
+	line := ansi.Strip(m.View().Content)
+	if !strings.Contains(line, "…") || !strings.Contains(line, "/photos/ · c copy · p pin code · z full screen · l limited link") {
+		t.Errorf("at 80 columns the keys are cut:\n%s", line)
+	}
+	m = update(t, m, press("l"))
+	if m.mode != modePrompt || m.prompt.what != promptLinkLimitAt || m.files.dir != "/" {
+		t.Fatalf("l on a folder: mode %v, prompt %v, in %q; want the limits prompt", m.mode, m.prompt.what, m.files.dir)
+	}
+	m = update(t, m, press("enter"))
+	if calls := ctrl.Calls(); len(calls) == 0 || calls[len(calls)-1] != "LinkAt(/photos/, 1, 0s)" {
+		t.Errorf("enter: calls %v, want LinkAt(/photos/, 1, 0s)", calls)
+	}
+	// The code and c are the new link's, not the folder the browser showed.
+	if want := "http://192.168.1.23:8000/~l/tok0/photos"; m.urls.qrFor != want {
+		t.Errorf("after the link: the code holds %q, want %q", m.urls.qrFor, want)
+	}
+	if _, cmd := send(t, m, press("c")); cmd == nil || !reflect.DeepEqual(cmd(), tea.SetClipboard("http://192.168.1.23:8000/~l/tok0/photos")()) {
+		t.Error("c after the link does not copy it")
+	}
+	m = update(t, m, press("L"), press("b"), press("l"), press("esc"))
+	if m.mode != modeMain || m.urls.path != "" {
+		t.Errorf("esc on the limits: mode %v, code of %q; want the share's", m.mode, m.urls.path)
+	}
+}
+
+// TestPinDropped: a code pinned from the browser stays while its entry
+// is shared at that URL, and goes (the share's URL shows again, with a
+// note in the log) once a change of the share leaves it a dead link.
+func TestPinDropped(t *testing.T) {
+	ctrl := newFakeBrowser()
+	m, _ := newTest(t, ctrl, 100, 30)
+	m = update(t, m, press("b"), press("enter"), press("down"), press("p"), press("esc"))
+	if m.pinned != "/photos/beach%20day.jpg" {
+		t.Fatalf("pinned %q", m.pinned)
+	}
+	m.dropDeadPin()
+	if m.pinned == "" {
+		t.Fatal("a pin still shared was dropped")
+	}
+	delete(ctrl.tree, "/photos/")
+	m = update(t, m, press("d"))
+	m.input.input.SetValue(t.TempDir())
+	m = update(t, m, press("enter"))
+	if m.pinned != "" || m.urls.qrFor != "http://192.168.1.23:8000/" {
+		t.Errorf("after d: pinned %q, code of %q; want the share's URL", m.pinned, m.urls.qrFor)
+	}
+	if !strings.Contains(ansi.Strip(m.View().Content), "unpinned the code of /photos/beach%20day.jpg") {
+		t.Errorf("no word of the unpinned code:\n%s", ansi.Strip(m.View().Content))
+	}
+}
+
+// TestBrowseOverLinks: the browser opened over the links list previews
+// the share's URLs (with --secret, the token), not origin of the link
+// plus a path; a pinned code does not follow a link in the list.
+func TestBrowseOverLinks(t *testing.T) {
+	ctrl := newFakeBrowser()
+	ctrl.urls = []URL{{Label: "wlan0", URL: "http://192.168.1.23:8000/~s/TOKEN"}}
+	m, _ := newTest(t, ctrl, 100, 30)
+	m = update(t, m, press("b"), press("down"), press("p"), press("l"), press("enter"))
+	if !m.showLinks || m.urls.qrFor != "http://192.168.1.23:8000/~l/tok0/notes.txt" {
+		t.Fatalf("a link with a code pinned: links shown %v, code of %q; want the link's", m.showLinks, m.urls.qrFor)
+	}
+	m = update(t, m, press("b"), press("down"))
+	if want := "http://192.168.1.23:8000/~s/TOKEN/notes.txt"; m.urls.qrFor != want {
+		t.Errorf("browsing over the links: code of %q, want %q", m.urls.qrFor, want)
+	}
+	m = update(t, m, press("esc"), press("L"))
+	if want := "http://192.168.1.23:8000/~s/TOKEN/notes.txt"; m.showLinks || m.urls.qrFor != want {
+		t.Errorf("L closed: links shown %v, code of %q; want the pinned %q", m.showLinks, m.urls.qrFor, want)
 	}
 }

@@ -284,7 +284,7 @@ func (f *fakeCtrl) RevokeLink(token string) bool {
 	defer f.mu.Unlock()
 	f.record("RevokeLink(%s)", token)
 	for i := range f.links {
-		if f.links[i].Token == token && f.links[i].State == "live" {
+		if f.links[i].Token == token && (f.links[i].State == "live" || f.links[i].State == "removed") {
 			f.links[i].State = "revoked"
 			return true
 		}

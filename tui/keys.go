@@ -81,7 +81,7 @@ func DefaultKeyMap() keyMap {
 		Add:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add path")),
 		Remove:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "remove path")),
 		Browse:      key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "browse · links")),
-		BrowseIn:    key.NewBinding(key.WithKeys("enter", "right", "l"), key.WithHelp("enter", "open")),
+		BrowseIn:    key.NewBinding(key.WithKeys("enter", "right"), key.WithHelp("enter", "open")), // not l: a limited link
 		BrowseUp:    key.NewBinding(key.WithKeys("left", "backspace", "h"), key.WithHelp("←", "up")),
 		BrowseClose: key.NewBinding(key.WithKeys("esc", "b"), key.WithHelp("esc", "close")),
 		Listen:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stop")),
@@ -178,7 +178,7 @@ type keyState struct {
 	secret      bool // URLs carry a secret token
 	asking      bool // a device waits to be let in
 	links       bool // the links list shows
-	canRevoke   bool // a live link is selected in it
+	canRevoke   bool // a live (or removed) link is selected in it
 	tls         bool // there is a fingerprint to show
 	history     bool // the history shows in place of the running transfers
 	messages    bool // the messages show in place of the running transfers

@@ -67,10 +67,12 @@ func (m *Model) layout() {
 	m.help.SetWidth(w)
 	l.statusH = m.statusHeight()
 	// The footer is drawn here, once per message, and View reuses it.
-	l.help = m.help.View(m.keys)
+	l.help = m.help.View(fittedKeys{m.keys, w})
 	l.helpH = lineCount(l.help)
 	l.bodyH = h - l.headerH - l.statusH - l.helpH
-	if l.bodyH < 12 && m.help.ShowAll {
+	// Ten rows still show a line of each panel while the help is open:
+	// enough for 80x24 to show every key.
+	if l.bodyH < 10 && m.help.ShowAll {
 		// The full help does not fit: show the short one rather than
 		// squeezing the panels out.
 		l.shortHelp = true

@@ -144,7 +144,7 @@ func footer(m Model) string {
 	if m.lay.shortHelp {
 		h.ShowAll = false
 	}
-	lines := strings.Split(ansi.Strip(h.View(m.keys)), "\n")
+	lines := strings.Split(ansi.Strip(h.View(fittedKeys{m.keys, m.width})), "\n")
 	return strings.TrimRight(lines[len(lines)-1], " ")
 }
 
@@ -221,5 +221,38 @@ func TestLayoutFillsTheWindow(t *testing.T) {
 				t.Errorf("log: got %d rows of %d, want at least a quarter", l.logH, rows)
 			}
 		})
+	}
+}
+
+// TestFullHelpFitsEveryKey: at 80x24 with nearly every key live (a share
+// of several with a secret, a device waiting, a client selected), `?`
+// shows each of them, none cut behind a "…".
+func TestFullHelpFitsEveryKey(t *testing.T) {
+	ctrl := newFakeBrowser()
+	ctrl.secret = true
+	ctrl.asks = []Ask{{Key: "10.0.0.9", Client: "10.0.0.9", Device: "iPhone, Safari", Since: t0}}
+	m, _ := newTest(t, ctrl, 80, 24)
+	m = update(t, m, busy(), press("tab"), press("?"))
+	if m.clients.selAddr == "" || m.lay.shortHelp {
+		t.Fatalf("no client selected (%q), or the short help (%t)", m.clients.selAddr, m.lay.shortHelp)
+	}
+	screen := ansi.Strip(m.View().Content)
+	n := 0
+	for _, g := range m.keys.FullHelp() {
+		for _, b := range g {
+			if !b.Enabled() {
+				continue
+			}
+			n++
+			if h := b.Help(); !strings.Contains(screen, h.Key+" ") || !strings.Contains(screen, h.Desc) {
+				t.Errorf("%s %s is not in the help", h.Key, h.Desc)
+			}
+		}
+	}
+	if n < 25 {
+		t.Errorf("only %d keys live: the test shows too little", n)
+	}
+	if lines := strings.Count(screen, "\n") + 1; lines != 24 {
+		t.Errorf("%d lines, want 24:\n%s", lines, screen)
 	}
 }

@@ -24,7 +24,7 @@ type Link struct {
 	Max     int // downloads allowed; 0 = any number
 	Uses    int
 	Expires time.Time // zero: never
-	State   string    // "live", "used up", "expired", "revoked"
+	State   string    // "live", "used up", "expired", "revoked", "removed" (no longer shared)
 }
 
 // linksView lists the links, the newest first.
@@ -172,8 +172,28 @@ var timeUnits = map[string]time.Duration{
 func (m Model) openLinkPath() (Model, tea.Cmd) {
 	m.mode = modePrompt
 	var cmd tea.Cmd
-	m.prompt, cmd = m.prompt.open(promptLinkPath, "", "link to: ", m.root+string(filepath.Separator))
+	_, first := m.linkBase()
+	m.prompt, cmd = m.prompt.open(promptLinkPath, "", "link to: ", first)
 	return m, cmd
+}
+
+// linkBase is the folder a typed link path starts from, and the path the
+// prompt offers first: the folder shared alone; else the folder shareit
+// was started in (as on its command line), offering the first shared
+// path (a file alone: that file); a text offers nothing.
+func (m Model) linkBase() (base, first string) {
+	sep := string(filepath.Separator)
+	if m.sharer() != nil && len(m.shared) == 0 {
+		return workDir(), ""
+	}
+	if len(m.shared) > 1 || len(m.shared) == 1 && !m.shared[0].Dir {
+		first = m.shared[0].Path
+		if m.shared[0].Dir {
+			first += sep
+		}
+		return workDir(), first
+	}
+	return m.root, m.root + sep
 }
 
 // applyLinkPath takes the path and asks for the limits.
@@ -184,7 +204,8 @@ func (m Model) applyLinkPath() (Model, tea.Cmd) {
 		return m, nil
 	}
 	var cmd tea.Cmd
-	m.prompt, cmd = m.prompt.open(promptLinkLimit, resolveDir(v, m.root), limitsLabel, "1")
+	base, _ := m.linkBase()
+	m.prompt, cmd = m.prompt.open(promptLinkLimit, resolveDir(v, base), limitsLabel, "1")
 	return m, cmd
 }
 
@@ -229,14 +250,19 @@ func (m *Model) revokeSelected() {
 }
 
 // refreshLinks reads the links, and shows the selected one in the URL
-// panel while the list is open.
+// panel while the list is open (the browser, over it, shows the share's).
 func (m *Model) refreshLinks() {
 	m.links.setLinks(m.ctrl.Links())
 	m.links.now = m.now()
-	if l, ok := m.links.selected(); ok && m.showLinks {
+	browsing := m.mode == modeBrowse
+	if l, ok := m.links.selected(); ok && m.showLinks && !browsing {
 		m.urls.setURLs([]URL{{Label: "link", URL: l.URL}})
-	} else {
-		m.urls.setURLs(m.ctrl.URLs())
+		m.urls.setPath("") // a link is whole: no pinned path goes after it
+		return
+	}
+	m.urls.setURLs(m.ctrl.URLs())
+	if !browsing {
+		m.urls.setPath(m.pinned)
 	}
 }
 

@@ -100,3 +100,66 @@ func TestLinkKeys(t *testing.T) {
 		t.Errorf("calls: got %q, want %q", got, want)
 	}
 }
+
+// TestLinkPathSeveral: with several paths shared, n offers the first of
+// them, not their names joined, and a relative path starts from the
+// folder shareit was started in; with one file alone, n offers the file.
+func TestLinkPathSeveral(t *testing.T) {
+	root := t.TempDir()
+	for _, p := range []string{"a/x.txt", "b.txt"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, p), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(root)
+	ctrl := &fakeSharer{fakeCtrl: newFakeCtrl(), items: []Item{{Name: "a", Path: filepath.Join(root, "a"), Dir: true}, {Name: "b.txt", Path: filepath.Join(root, "b.txt")}}}
+	ctrl.root = filepath.Join(root, "a") + ", " + filepath.Join(root, "b.txt")
+	m, _ := newTest(t, ctrl, 120, 30)
+	m = update(t, m, press("L"), press("n"))
+	if got, want := m.prompt.value(), filepath.Join(root, "a")+string(filepath.Separator); got != want {
+		t.Errorf("n: offers %q, want %q", got, want)
+	}
+	m.prompt.input.SetValue("b.t")
+	m = update(t, m, press("tab"))
+	if got, want := m.prompt.value(), "b.txt"; got != want {
+		t.Errorf("tab on b.t: got %q, want %q", got, want)
+	}
+	m = update(t, m, press("enter"), press("enter"))
+	if calls := ctrl.Calls(); len(calls) == 0 || calls[len(calls)-1] != "NewLink("+filepath.Join(root, "b.txt")+", 1, 0s)" {
+		t.Errorf("calls %q: want a link to %s", calls, filepath.Join(root, "b.txt"))
+	}
+
+	ctrl.items = ctrl.items[1:]
+	ctrl.root = filepath.Join(root, "b.txt")
+	m, _ = newTest(t, ctrl, 120, 30)
+	m = update(t, m, press("L"), press("n"))
+	if got := m.prompt.value(); got != filepath.Join(root, "b.txt") {
+		t.Errorf("a file alone: n offers %q, want the file", got)
+	}
+
+	ctrl.items, ctrl.root = nil, "a text of 5 B"
+	m, _ = newTest(t, ctrl, 120, 30)
+	m = update(t, m, press("L"), press("n"))
+	if got := m.prompt.value(); got != "" {
+		t.Errorf("a text: n offers %q, want nothing", got)
+	}
+}
+
+// TestRevokeRemoved: a link whose item is no longer shared ("removed")
+// can be revoked, as it would work again once its item is shared again.
+func TestRevokeRemoved(t *testing.T) {
+	ctrl := newFakeCtrl()
+	ctrl.links = []Link{{Token: "gone", Path: "/old/", URL: "http://192.168.1.23:8000/~l/gone/old.zip", State: "removed"}}
+	m, _ := newTest(t, ctrl, 100, 30)
+	m = update(t, m, press("L"))
+	if !m.keys.Revoke.Enabled() || !strings.Contains(m.View().Content, "removed") {
+		t.Fatalf("a removed link: x offered %v, list:\n%s", m.keys.Revoke.Enabled(), m.View().Content)
+	}
+	m = update(t, m, press("x"))
+	if calls := ctrl.Calls(); len(calls) == 0 || calls[len(calls)-1] != "RevokeLink(gone)" || !strings.Contains(m.status.text, "revoked") {
+		t.Errorf("x: calls %q, status %q", calls, m.status.text)
+	}
+}

@@ -81,7 +81,7 @@ func (v messagesView) View() string {
 		return ""
 	}
 	var b strings.Builder
-	summary := itoa(len(v.rows)) + " texts · c copies · m transfers"
+	summary := plural(len(v.rows), "text", "texts") + " · c copies · m transfers"
 	b.WriteString(titleLine(v.st, v.w, v.focused, "Messages", summary))
 	n := v.visibleRows()
 	if len(v.rows) == 0 {

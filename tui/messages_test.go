@@ -23,7 +23,11 @@ func TestMessages(t *testing.T) {
 		t.Error("m is offered before any text came")
 	}
 	evil := "first line\nsecond \x1b[31mred\x1b]0;title\a"
-	m = update(t, m, events(message("10.0.0.7", "wifi: hunter2"), message("10.0.0.9", evil)))
+	m = update(t, m, events(message("10.0.0.7", "wifi: hunter2")))
+	if one := ansi.Strip(update(t, m, press("m")).View().Content); !strings.Contains(one, "Messages 1 text ·") {
+		t.Errorf("one text: want \"1 text\" in\n%s", one)
+	}
+	m = update(t, m, events(message("10.0.0.9", evil)))
 	if !m.keys.Messages.Enabled() || !strings.Contains(m.status.text, "a text from 10.0.0.9") {
 		t.Fatalf("after two texts: m enabled %v, status %q", m.keys.Messages.Enabled(), m.status.text)
 	}

@@ -647,6 +647,7 @@ func (m *Model) applyRoot() {
 	}
 	m.closeInput()
 	m.refresh()
+	m.dropDeadPin()
 	m.setStatus("now serving " + transfer.Printable(m.root))
 	m.note("now serving " + m.root)
 }
@@ -736,7 +737,7 @@ func (m Model) keyState() keyState {
 		uploads:     m.uploads,
 		canCancel:   m.focus == panelTransfers && !m.showHistory && !m.showMessages && !m.showLinks && ok && r.State == transfer.Active,
 		links:       m.showLinks && m.focus == panelTransfers,
-		canRevoke:   m.focus == panelTransfers && m.showLinks && selLink.State == "live",
+		canRevoke:   m.focus == panelTransfers && m.showLinks && (selLink.State == "live" || selLink.State == "removed"), // removed: it may come back
 		history:     m.showHistory,
 		messages:    m.showMessages,
 		hasMessages: len(m.messages.rows) > 0,

@@ -102,8 +102,12 @@ func (p lineInput) View() string {
 
 // closePrompt goes back to the main screen.
 func (m *Model) closePrompt() {
+	fromBrowser := m.prompt.what == promptLinkLimitAt
 	m.prompt.close()
 	m.mode = modeMain
+	if fromBrowser {
+		m.refreshLinks() // the browser's preview ends with it
+	}
 }
 
 // applyPrompt acts on the typed value; a refused one keeps the prompt open.
@@ -124,7 +128,8 @@ func (m *Model) completePrompt() {
 	if m.prompt.what != promptLinkPath {
 		return
 	}
-	v, cands := completePath(m.prompt.value(), m.root, true)
+	base, _ := m.linkBase()
+	v, cands := completePath(m.prompt.value(), base, true)
 	m.prompt.err = ""
 	if len(cands) > 0 {
 		m.prompt.err = "" // the candidates show on the line below

@@ -117,6 +117,7 @@ func (m *Model) applyAdd() {
 	}
 	m.closeInput()
 	m.refresh()
+	m.dropDeadPin() // a folder alone's URLs move under its name
 	m.setStatus("now sharing " + transfer.Printable(path) + " as /" + transfer.Printable(name))
 	m.note("now sharing " + path + " as /" + name)
 }
@@ -146,6 +147,7 @@ func (m *Model) applyRemove() {
 		return
 	}
 	m.refresh()
+	m.dropDeadPin()
 	running := 0
 	for _, r := range m.transfers.rows {
 		if r.State == transfer.Active && (r.Path == it.urlPath() || strings.HasPrefix(r.Path, it.urlPath()) && it.Dir) {

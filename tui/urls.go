@@ -97,16 +97,24 @@ func (u *urlsView) setPath(p string) {
 	u.updateQR()
 }
 
-// origin is "scheme://host:port" of an absolute URL.
+// origin is "scheme://host:port" of an absolute URL, with its secret
+// link's "/~s/TOKEN" when it has one (--secret): a path after it is a link
+// another device, without the cookie, gets in by.
 func origin(u string) string {
 	i := strings.Index(u, "://")
 	if i < 0 {
 		return u
 	}
-	if j := strings.IndexByte(u[i+3:], '/'); j >= 0 {
-		return u[:i+3+j]
+	j := strings.IndexByte(u[i+3:], '/')
+	if j < 0 {
+		return u
 	}
-	return u
+	o := u[:i+3+j]
+	if tok, ok := strings.CutPrefix(u[len(o):], "/~s/"); ok {
+		tok, _, _ = strings.Cut(tok, "/")
+		return o + "/~s/" + tok
+	}
+	return o
 }
 
 // selected returns the selected URL, if there is one.

@@ -98,7 +98,7 @@ func printAccess(w io.Writer, srv *fileserver.Server) {
 		fmt.Fprintf(w, "TLS fingerprint (SHA-256): %s\n", fp)
 	}
 	if srv.Drop() {
-		fmt.Fprintf(w, "Drop box: visitors can send files into %s, and can see or download none\n", transfer.Printable(srv.Root()))
+		fmt.Fprintf(w, "Drop box: visitors can send files into %s, and can see or download none\n", transfer.Printable(srv.UploadFolder()))
 	}
 	if srv.Secret() {
 		fmt.Fprintln(w, "Secret link: only people with one of the URLs above get in; keep them to yourself")

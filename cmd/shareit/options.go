@@ -89,9 +89,11 @@ Examples:
   shareit --drop ~/inbox          a drop box: people send files (page, curl -T, curl -F)
                                   and can see or download none
 
-In the live view's clients panel, T throttles, K kicks, B blocks and U unblocks the
-selected client; L lists limited links (one file or folder, for N downloads or a
-while), n makes one.
+In the live view, a shares another path and R stops sharing one; b browses what
+is shared for a file's link and QR code (l there makes a limited link to it); m
+shows the texts clients sent; ? lists every key. In the clients panel, T
+throttles, K kicks, B blocks and U unblocks the selected client; L lists limited
+links (one file or folder, for N downloads or a while), n makes one.
 
 Dotfiles are neither listed nor served unless --hidden; symlinks that lead out
 of DIR are refused unless --follow-symlinks. Everything is read-only unless

@@ -128,3 +128,30 @@ func TestDropCurl(t *testing.T) {
 		t.Errorf("curl GET /: got %q, want the drop page without the files", out)
 	}
 }
+
+// TestDropSeveral: a drop box over several paths takes --upload-to
+// without -u, says on the banner and the page that files go there, and
+// they do.
+func TestDropSeveral(t *testing.T) {
+	needTools(t, "curl")
+	dir, inbox := shareDir(t), t.TempDir()
+	p := start(t, dir, "--headless", "-b", "127.0.0.1", "-p", "0", "--drop", "--upload-to", inbox, dir, filepath.Join(dir, "a.txt"))
+	head, _ := p.banner()
+	if !strings.Contains(strings.Join(head, "\n"), "send files into "+inbox+",") {
+		t.Errorf("banner %q: does not name %s", head, inbox)
+	}
+	base := "http://127.0.0.1:" + strconv.Itoa(p.port())
+	if out := curlRun(t, base+"/"); !strings.Contains(out, "<b>"+filepath.Base(inbox)+"</b>") {
+		t.Errorf("the drop page does not name %s:\n%s", filepath.Base(inbox), out)
+	}
+	src := filepath.Join(t.TempDir(), "log.txt")
+	if err := os.WriteFile(src, []byte("lines\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := curlRun(t, "-T", src, "-w", " %{http_code}", base+"/"); !strings.HasSuffix(out, " 201") {
+		t.Errorf("curl -T: got %q, want 201", out)
+	}
+	if b, err := os.ReadFile(filepath.Join(inbox, "log.txt")); string(b) != "lines\n" {
+		t.Errorf("the upload in %s: got %q (%v)", inbox, b, err)
+	}
+}

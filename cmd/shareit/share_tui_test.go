@@ -84,7 +84,7 @@ func TestTUIBrowse(t *testing.T) {
 	s.keys("Enter") // sub/ comes first: folders first
 	s.waitScreen("the folder sub", regexp.MustCompile(`Browse /sub/`))
 	s.keys("Down")
-	s.waitScreen("the link of in.txt", regexp.MustCompile(regexp.QuoteMeta(link)+` · c copy link`))
+	s.waitScreen("the link of in.txt", regexp.MustCompile(regexp.QuoteMeta(link)+` · c copy`))
 	s.keys("c")
 	testkit.Eventually(t, waitFor, "the clipboard to hold the link", func() bool {
 		got, err := s.run("show-buffer")

@@ -18,7 +18,7 @@ type uploadOptions struct {
 
 func addUploadFlags(fs *pflag.FlagSet, u *uploadOptions) {
 	fs.BoolVarP(&u.on, "upload", "u", false, "accept uploads: the page's form with drag and drop, curl -F file=@x, curl -T x (u toggles them in the TUI)")
-	fs.StringVar(&u.to, "upload-to", "", "where uploads land: the folder `DIR` (needed with -u when one file or several paths are shared)")
+	fs.StringVar(&u.to, "upload-to", "", "where uploads land: the folder `DIR` (needed with -u when one file or several paths are shared, and with --drop for several)")
 	fs.Var(sizeFlag{&u.max}, "max-upload", "the largest upload accepted, e.g. 100MB or 2GiB (default: no limit)")
 }
 
@@ -48,17 +48,32 @@ func (sizeFlag) Type() string { return "SIZE" }
 // folder is shared; with one file or several paths there is no such
 // folder, and --upload-to names it.
 func (o *options) checkUploadTo() error {
-	if o.upload.to != "" && !o.upload.on {
+	// A drop box takes uploads and nothing else: it needs a folder too.
+	on, flag := o.upload.on || o.access.drop, "-u"
+	if !o.upload.on {
+		flag = "--drop"
+	}
+	switch {
+	case o.upload.to != "" && !on:
 		return usagef("--upload-to says where uploads land; turn them on with -u")
-	}
-	if !o.upload.on || o.upload.to != "" || o.text != "" || o.stdinText {
+	case o.access.drop && (o.text != "" || o.stdinText):
+		return usagef("--drop collects files: it shares no text; give the folder they land in")
+	case o.access.drop && o.paths == nil && isFile(o.dir):
+		// Its URL would lead to the file, which a drop box never serves.
+		return usagef("--drop collects files into a folder: give that folder, not a file")
+	case !on || o.upload.to != "" || o.text != "" || o.stdinText:
 		return nil
+	case len(o.shared()) > 1:
+		return usagef("with several paths shared, %s needs --upload-to DIR: the folder uploads land in", flag)
 	}
-	if len(o.shared()) > 1 {
-		return usagef("with several paths shared, -u needs --upload-to DIR: the folder uploads land in")
-	}
-	if fi, err := os.Stat(o.dir); err == nil && !fi.IsDir() {
-		return usagef("with one file shared, -u needs --upload-to DIR: the folder uploads land in")
+	if isFile(o.dir) {
+		return usagef("with one file shared, %s needs --upload-to DIR: the folder uploads land in", flag)
 	}
 	return nil
+}
+
+// isFile reports whether p is there and not a folder.
+func isFile(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && !fi.IsDir()
 }

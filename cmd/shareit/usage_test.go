@@ -36,6 +36,9 @@ func TestUsageErrors(t *testing.T) {
 		{"no such folder, -d", []string{"-d", filepath.Join(dir, "nope")}, 1, "no such folder"},
 		{"a file, -u without --upload-to", []string{"-u", file}, 2, "-u needs --upload-to DIR"},
 		{"--upload-to without -u", []string{"--upload-to", dir, dir}, 2, "turn them on with -u"},
+		{"two paths, --drop without --upload-to", []string{"--drop", dir, file}, 2, "--drop needs --upload-to DIR"},
+		{"a file, --drop", []string{"--drop", "-u", "--upload-to", dir, file}, 2, "--drop collects files into a folder"},
+		{"--drop and a text", []string{"--drop", "--text", "hi"}, 2, "--drop collects files"},
 		{"--upload-to a file", []string{"-u", "--upload-to", file, dir}, 1, "--upload-to " + file + ": not a folder"},
 		{"log in a missing folder", []string{"--log", filepath.Join(dir, "nope", "x.log"), dir}, 1, "--log: "},
 	}
