@@ -54,6 +54,9 @@ type Config struct {
 	CertFile string       // HTTPS with this certificate (PEM) ...
 	KeyFile  string       // ... and its key
 	Rate     int64        // per-client cap in bytes per second; 0 = none
+	// Staging is where resumable uploads wait until complete; "" lets
+	// shareit choose (staging).
+	Staging string
 }
 
 // Server is the HTTP side of shareit: a handler for one folder, and the
@@ -74,12 +77,15 @@ type Server struct {
 	handlers sync.WaitGroup
 	rests    quickRests // the quick lane's answers waiting for room
 	refusals refusals   // requests refused before a handler, per client
+	tus      tusState   // resumable uploads
+	sums     sumCache   // files' SHA-256, by version
 }
 
 // folder is the served folder, opened.
 type folder struct {
-	dir  string // absolute path
-	root *os.Root
+	dir   string // absolute path
+	root  *os.Root
+	stage stage // where its resumable uploads wait (staging)
 }
 
 // New checks and opens cfg.Root. It does not listen yet.
@@ -175,6 +181,10 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if isTus(r) {
+		s.serveTus(w, r)
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		if (r.Method == http.MethodPost || r.Method == http.MethodPut) && s.Uploads() {
 			s.serveUpload(w, r)
@@ -216,6 +226,8 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.error(w, r, http.StatusForbidden) // devices, fifos, sockets
 	case trailing:
 		redirect(w, r, strings.TrimSuffix(r.URL.EscapedPath(), "/"))
+	case r.URL.RawQuery == "hash=sha256":
+		s.serveSum(w, r, f, fi)
 	default:
 		s.serveFile(w, r, f, nil, fi)
 	}
@@ -226,7 +238,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // its key. Four syscalls fewer per small file (open, the poller's try,
 // fstat, close). False when it did not answer.
 func (s *Server) serveCached(w *responseWriter, r *http.Request, root *folder, rel string) bool {
-	if strings.HasSuffix(r.URL.Path, "/") {
+	if strings.HasSuffix(r.URL.Path, "/") || r.URL.RawQuery == "hash=sha256" {
 		return false
 	}
 	fi, err := s.statFile(root, rel)

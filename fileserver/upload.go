@@ -1,10 +1,13 @@
 package fileserver
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"hash"
 	"io"
 	"io/fs"
 	"net"
@@ -59,9 +62,11 @@ func (e readError) Unwrap() error { return e.err }
 
 // saved is one file an upload created.
 type saved struct {
-	name string
-	size int64
-	url  string // absolute, escaped
+	name   string
+	size   int64
+	url    string // absolute, escaped
+	result string // landedCreated, landedRenamed or landedAlready
+	sum    string // hex SHA-256
 }
 
 func (s *Server) serveUpload(w *responseWriter, r *http.Request) {
@@ -85,6 +90,16 @@ func (s *Server) serveUpload(w *responseWriter, r *http.Request) {
 		return
 	}
 	h := w.Header()
+	status := http.StatusOK // every file was already there
+	for _, f := range files {
+		if f.result != landedAlready {
+			status = http.StatusCreated
+		}
+	}
+	if len(files) == 1 {
+		h.Set("Upload-Result", files[0].result)
+		h.Set("Upload-Sha256", files[0].sum)
+	}
 	switch {
 	case r.Method == http.MethodPost && strings.Contains(r.Header.Get("Accept"), "text/html"):
 		// The page's form without its script: back to the folder, which
@@ -103,9 +118,13 @@ func (s *Server) serveUpload(w *responseWriter, r *http.Request) {
 			b = strconv.AppendInt(b, f.size, 10)
 			b = append(b, `,"url":`...)
 			b = appendJSONString(b, f.url)
+			b = append(b, `,"result":`...)
+			b = appendJSONString(b, f.result)
+			b = append(b, `,"sha256":`...)
+			b = appendJSONString(b, f.sum)
 			b = append(b, '}')
 		}
-		writeBody(w, r, http.StatusCreated, "application/json", append(b, "]\n"...), files[0].url)
+		writeBody(w, r, status, "application/json", append(b, "]\n"...), files[0].url)
 	default:
 		var b []byte
 		for _, f := range files {
@@ -113,7 +132,7 @@ func (s *Server) serveUpload(w *responseWriter, r *http.Request) {
 			b = append(b, '\n')
 		}
 		h.Set("X-Content-Type-Options", "nosniff")
-		writeBody(w, r, http.StatusCreated, "text/plain; charset=utf-8", b, files[0].url)
+		writeBody(w, r, status, "text/plain; charset=utf-8", b, files[0].url)
 	}
 }
 
@@ -147,17 +166,11 @@ func (s *Server) upload(r *http.Request, body *uploadBody) ([]saved, error) {
 		return nil, errTooLarge
 	}
 	root := s.root.Load()
-	dir, err := s.uploadRoot(root, rel)
+	dir, _, base, err := s.uploadTarget(root, rel, "")
 	if err != nil {
 		return nil, err
 	}
 	defer dir.Close()
-	base := "/"
-	if rel != "." {
-		for part := range strings.SplitSeq(rel, "/") {
-			base += pathEscape(part) + "/"
-		}
-	}
 	begin := func(name string) {
 		body.begin(s.tracker, transfer.Info{
 			Kind:      transfer.Upload,
@@ -169,19 +182,27 @@ func (s *Server) upload(r *http.Request, body *uploadBody) ([]saved, error) {
 	}
 
 	if r.Method == http.MethodPut {
-		// Refused before the body is sent (curl waits for 100 Continue);
-		// the link below still refuses a name taken meanwhile.
-		if _, err := dir.Lstat(name); err == nil {
+		// Refused before the body is sent (curl waits for 100 Continue),
+		// unless the body may be the same file, "already there" (place);
+		// the link still refuses a name taken meanwhile.
+		if fi, err := dir.Lstat(name); err == nil && (!fi.Mode().IsRegular() || fi.Size() != r.ContentLength) {
 			return nil, &os.LinkError{Op: "put", Old: name, New: name, Err: fs.ErrExist}
 		}
-		got, n, err := s.receive(dir, name, body, false, func() { begin(name) })
+		f, err := s.receive(dir, name, body, false, func() { begin(name) })
 		if err != nil {
 			return nil, err
 		}
 		s.dirs.drop(dirKey{root, rel}) // seen at once, whatever the OS's watcher
-		return []saved{{got, n, base + pathEscape(got)}}, nil
+		f.url = base + pathEscape(f.name)
+		return []saved{f}, nil
 	}
 
+	// The multipart reader asks for 4 KiB at a time: a larger buffer
+	// under it makes far fewer reads of the connection.
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{bufio.NewReaderSize(body, 256<<10), body}
 	mr, err := r.MultipartReader() // reads body
 	if err != nil {
 		return nil, refuse(http.StatusBadRequest, "Send files as a multipart form (curl -F file=@name), or PUT them (curl -T name).")
@@ -210,21 +231,90 @@ func (s *Server) upload(r *http.Request, body *uploadBody) ([]saved, error) {
 				begin(name)
 			}
 		}
-		got, n, err := s.receive(dir, name, part, true, started)
+		f, err := s.receive(dir, name, part, true, started)
 		if err != nil {
 			return nil, err
 		}
 		s.dirs.drop(dirKey{root, rel})
-		files = append(files, saved{got, n, base + pathEscape(got)})
+		f.url = base + pathEscape(f.name)
+		files = append(files, f)
 	}
 	if len(files) == 0 {
 		return nil, refuse(http.StatusBadRequest, "The form holds no file: choose one first.")
 	}
 	// Read what follows the last part, so the transfer counts every byte.
-	if _, err := io.Copy(io.Discard, body); err != nil {
+	if _, err := io.Copy(io.Discard, r.Body); err != nil {
 		return nil, bodyError(err)
 	}
 	return files, nil
+}
+
+// uploadTarget is where an upload lands, the one place that decides it
+// for the form, PUT and tus: the folder rel of root and, for a path with
+// folders in it (uploadPath), its sub-folders, made as needed. It returns
+// the folder opened, the file's own name, and the folder's URL.
+func (s *Server) uploadTarget(root *folder, rel, path string) (dir *os.Root, name, base string, err error) {
+	dir, err = s.uploadRoot(root, rel)
+	if err != nil {
+		return nil, "", "", err
+	}
+	base = "/"
+	if rel != "." {
+		for part := range strings.SplitSeq(rel, "/") {
+			base += pathEscape(part) + "/"
+		}
+	}
+	folders, name := "", path
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		folders, name = path[:i], path[i+1:]
+	}
+	if folders == "" {
+		return dir, name, base, nil
+	}
+	if err := dir.MkdirAll(folders, 0o755); err != nil {
+		dir.Close()
+		return nil, "", "", err
+	}
+	sub, err := dir.OpenRoot(folders)
+	dir.Close()
+	if err != nil {
+		return nil, "", "", err
+	}
+	for part := range strings.SplitSeq(folders, "/") {
+		base += pathEscape(part) + "/"
+	}
+	return sub, name, base, nil
+}
+
+// uploadPath checks the name a resumable upload gives its file: a name,
+// cleaned as uploadName does, or a relative path from a folder that was
+// picked or dropped ("photos/2024/a.jpg"), whose every part must be a name
+// uploadName accepts as it is. Anything that could climb out or hide is
+// refused, not mended: "..", a leading "/" or drive, empty parts, control
+// characters. It returns a reason for people when the path is refused.
+func (s *Server) uploadPath(raw string) (path, msg string) {
+	if !strings.ContainsAny(raw, `/\`) {
+		return s.uploadName(raw)
+	}
+	if strings.ContainsRune(raw, '\\') {
+		return "", "A folder path uses / between its names."
+	}
+	parts := strings.Split(raw, "/")
+	if len(parts) > 64 {
+		return "", "The folder path is too deep."
+	}
+	for _, part := range parts {
+		name, msg := s.uploadName(part)
+		switch {
+		case part == "":
+			return "", "A folder path must be relative, with a name between each /."
+		case msg != "":
+			return "", msg
+		case name != part:
+			return "", "A name in the folder path holds characters shareit does not accept."
+		}
+	}
+	return raw, ""
 }
 
 // uploadRoot opens the folder rel to create files in, under the same rules
@@ -286,18 +376,18 @@ func (s *Server) uploadName(raw string) (name, msg string) {
 	return name, ""
 }
 
-// receive streams r into a hidden temporary file in dir, syncs it, and
-// links it as name or, when rename, the first of "name (1).ext",
-// "name (2).ext"… that is free. It calls started once the
-// temporary file exists, and returns the name used and the size.
-func (s *Server) receive(dir *os.Root, name string, r io.Reader, rename bool, started func()) (string, int64, error) {
+// receive streams r into a hidden temporary file in dir, hashing it, syncs
+// it, and gives it its name by the rules of place. It calls started once
+// the temporary file exists.
+func (s *Server) receive(dir *os.Root, name string, r io.Reader, rename bool, started func()) (saved, error) {
 	tmp, f, err := createTemp(dir)
 	if err != nil {
-		return "", 0, err
+		return saved{}, err
 	}
 	started()             // the transfer shows once there is somewhere to write it
 	defer dir.Remove(tmp) // once linked, the file lives on under its name
-	n, err := copyBody(f, r)
+	h := sha256.New()
+	n, err := copyBody(f, r, h)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -305,26 +395,69 @@ func (s *Server) receive(dir *os.Root, name string, r io.Reader, rename bool, st
 		err = cerr
 	}
 	if err != nil {
-		return "", 0, err
+		return saved{}, err
 	}
+	in := &incoming{size: n, sum: h.Sum(nil), link: func(final string) error { return link(dir, tmp, final) }}
+	final, result, err := s.place(dir, name, in, rename)
+	if err != nil {
+		return saved{}, err
+	}
+	return saved{name: final, size: n, result: result, sum: hexSum(in.sum)}, nil
+}
+
+// incoming is a complete, synced file about to get its name.
+type incoming struct {
+	size int64
+	sum  []byte // SHA-256
+	// link gives it the name final, failing with fs.ErrExist if taken.
+	link func(final string) error
+	// copy, if not nil, is the way when link fails otherwise (another file
+	// system): it copies the file to a synced temporary file in the folder.
+	copy func() (tmp string, err error)
+}
+
+// place names a received file in dir by the rules for name clashes, the
+// same for the form, PUT and tus: a free name is taken (landedCreated); a
+// taken one that holds the same bytes means the file is already there
+// (landedAlready, nothing written); otherwise, when rename, the first free
+// of "name (1).ext", "name (2).ext"… (landedRenamed), or fs.ErrExist.
+func (s *Server) place(dir *os.Root, name string, in *incoming, rename bool) (final, result string, err error) {
 	for i := 0; ; i++ {
-		final := name
+		final = name
 		if i > 0 {
 			final = numbered(name, i)
 		}
-		err := link(dir, tmp, final)
-		if err == nil {
-			return final, n, nil
+		err := in.link(final)
+		if err != nil && !errors.Is(err, fs.ErrExist) && in.copy != nil {
+			tmp, cerr := in.copy()
+			if tmp != "" {
+				defer dir.Remove(tmp)
+			}
+			if cerr != nil {
+				return "", "", cerr
+			}
+			in.copy, in.link = nil, func(final string) error { return link(dir, tmp, final) }
+			err = in.link(final)
 		}
-		if !errors.Is(err, fs.ErrExist) || !rename || i == 9999 {
-			return "", 0, err
+		switch {
+		case err == nil && i == 0:
+			return final, landedCreated, nil
+		case err == nil:
+			return final, landedRenamed, nil
+		case !errors.Is(err, fs.ErrExist):
+			return "", "", err
+		case s.sameFile(dir, final, in.size, in.sum):
+			return final, landedAlready, nil
+		case !rename || i == 9999:
+			return "", "", err
 		}
 	}
 }
 
 // copyBody copies r to f in large writes (a multipart part reads a few
-// KiB at a time) until r ends with io.EOF; any other error is the body's.
-func copyBody(f *os.File, r io.Reader) (int64, error) {
+// KiB at a time), and to h unless nil, until r ends with io.EOF; any other
+// error is the body's.
+func copyBody(f *os.File, r io.Reader, h hash.Hash) (int64, error) {
 	buf := make([]byte, 256<<10)
 	var n int64
 	for {
@@ -337,6 +470,9 @@ func copyBody(f *os.File, r io.Reader) (int64, error) {
 		if m > 0 {
 			if _, werr := f.Write(buf[:m]); werr != nil {
 				return n, werr
+			}
+			if h != nil {
+				h.Write(buf[:m])
 			}
 			n += int64(m)
 		}

@@ -1,0 +1,358 @@
+package fileserver_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"shareit/fileserver"
+	"shareit/transfer"
+	"shareit/transfer/testkit"
+)
+
+// A small tus 1.0.0 client, enough to cut an upload at any byte.
+
+func tusCreate(t *testing.T, folderURL string, meta map[string]string, size int64, header http.Header) (*http.Response, string) {
+	t.Helper()
+	var pairs []string
+	for k, v := range meta {
+		pairs = append(pairs, k+" "+base64.StdEncoding.EncodeToString([]byte(v)))
+	}
+	h := http.Header{
+		"Tus-Resumable":   {"1.0.0"},
+		"Upload-Length":   {strconv.FormatInt(size, 10)},
+		"Upload-Metadata": {strings.Join(pairs, ",")},
+	}
+	for k, v := range header {
+		h[k] = v
+	}
+	resp, body := send(t, "POST", folderURL, nil, h)
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode == http.StatusCreated && loc == "" {
+		t.Fatalf("POST %s: 201 without a Location", folderURL)
+	}
+	if resp.StatusCode != http.StatusCreated {
+		t.Logf("POST %s: %d %s", folderURL, resp.StatusCode, body)
+	}
+	return resp, loc
+}
+
+func tusHead(t *testing.T, loc string) (status int, offset, length int64) {
+	t.Helper()
+	resp, _ := httpDo(t, "HEAD", loc, http.Header{"Tus-Resumable": {"1.0.0"}})
+	offset, _ = strconv.ParseInt(resp.Header.Get("Upload-Offset"), 10, 64)
+	length, _ = strconv.ParseInt(resp.Header.Get("Upload-Length"), 10, 64)
+	return resp.StatusCode, offset, length
+}
+
+func tusPatch(t *testing.T, loc string, offset int64, data []byte) (*http.Response, []byte) {
+	t.Helper()
+	return send(t, "PATCH", loc, bytes.NewReader(data), http.Header{
+		"Tus-Resumable": {"1.0.0"},
+		"Upload-Offset": {strconv.FormatInt(offset, 10)},
+		"Content-Type":  {"application/offset+octet-stream"},
+	})
+}
+
+// tusCut sends a PATCH that announces all of data but sends only its
+// first n bytes, then ends the connection, as a phone losing Wi-Fi does;
+// it returns once the server has read what came and answered.
+func tusCut(t *testing.T, loc string, offset int64, data []byte, n int) {
+	t.Helper()
+	u, err := url.Parse(loc)
+	must(t, err)
+	c, err := net.Dial("tcp", u.Host)
+	must(t, err)
+	fmt.Fprintf(c, "PATCH %s HTTP/1.1\r\nHost: %s\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: %d\r\n"+
+		"Content-Type: application/offset+octet-stream\r\nContent-Length: %d\r\n\r\n", u.Path, u.Host, offset, len(data))
+	_, err = c.Write(data[:n])
+	must(t, err)
+	must(t, c.(*net.TCPConn).CloseWrite())
+	readUntilClosed(t, c, 20*time.Second)
+	c.Close()
+}
+
+// tusHang sends a PATCH with the first n bytes of data and leaves it
+// hanging, as a connection whose client went away without a word.
+func tusHang(t *testing.T, loc string, offset int64, data []byte, n int) net.Conn {
+	t.Helper()
+	u, err := url.Parse(loc)
+	must(t, err)
+	c, err := net.Dial("tcp", u.Host)
+	must(t, err)
+	t.Cleanup(func() { c.Close() })
+	fmt.Fprintf(c, "PATCH %s HTTP/1.1\r\nHost: %s\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: %d\r\n"+
+		"Content-Type: application/offset+octet-stream\r\nContent-Length: %d\r\n\r\n", u.Path, u.Host, offset, len(data))
+	_, err = c.Write(data[:n])
+	must(t, err)
+	return c
+}
+
+func sumHex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	r := rand.New(rand.NewPCG(uint64(n), 7))
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+// TestTusResume: an upload cut at arbitrary bytes resumes from what the
+// server holds (HEAD), lands whole under its name with its SHA-256, and a
+// client that lost the last answer learns from HEAD that it is complete.
+// Nothing of it is listed before it lands, even with --hidden, and the
+// staging folder is outside the shared one.
+func TestTusResume(t *testing.T) {
+	root, staging := t.TempDir(), t.TempDir()
+	_, _, base := startServer(t, fileserver.Config{Root: root, Upload: true, Hidden: true, Staging: staging})
+	must(t, os.Mkdir(filepath.Join(root, "in"), 0o755))
+	data := randomBytes(3<<20 + 12345)
+
+	resp, loc := tusCreate(t, base+"/in/", map[string]string{"filename": "big.bin"}, int64(len(data)), nil)
+	if resp.StatusCode != http.StatusCreated || !strings.Contains(loc, "/.shareit-tus/") {
+		t.Fatalf("POST: got %d %q, want 201 and a Location under /.shareit-tus/", resp.StatusCode, loc)
+	}
+	var offset int64
+	for _, cut := range []int{1, 777_777, 1 << 20} {
+		tusCut(t, loc, offset, data[offset:], cut)
+		want := offset + int64(cut)
+		if status, got, length := tusHead(t, loc); status != 200 || got != want || length != int64(len(data)) {
+			t.Fatalf("HEAD after a cut at %d: got %d offset %d of %d, want 200 and %d of %d", cut, status, got, length, want, len(data))
+		}
+		offset = want
+		// Not listed, not served, not in a folder's JSON, even with --hidden.
+		_, body := httpDo(t, "GET", base+"/in/?json", nil)
+		if strings.Contains(string(body), "big") || strings.Contains(string(body), "shareit") {
+			t.Errorf("listing shows the partial upload: %s", body)
+		}
+		if resp, _ := httpDo(t, "GET", loc, nil); resp.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("GET of a partial upload: got %d, want 405", resp.StatusCode)
+		}
+		if got := dirFiles(t, filepath.Join(root, "in")); len(got) != 0 {
+			t.Errorf("the target folder holds %v before the upload is complete", got)
+		}
+	}
+	// A PATCH left hanging by a client that went away: its next request
+	// takes over, from the bytes the server got.
+	tusHang(t, loc, offset, data[offset:], 100_000)
+	testkit.Eventually(t, 20*time.Second, "HEAD to see bytes of the hanging PATCH", func() bool {
+		status, got, _ := tusHead(t, loc)
+		if status == 200 && got > offset && got <= offset+100_000 {
+			offset = got
+			return true
+		}
+		return false
+	})
+	resp, body := tusPatch(t, loc, offset, data[offset:])
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("last PATCH: got %d %s, want 204", resp.StatusCode, body)
+	}
+	if got, want := resp.Header.Get("Upload-Sha256"), sumHex(data); got != want {
+		t.Errorf("Upload-Sha256: got %q, want %q", got, want)
+	}
+	if got := resp.Header.Get("Upload-Result"); got != "created" {
+		t.Errorf("Upload-Result: got %q, want created", got)
+	}
+	if got, _ := os.ReadFile(filepath.Join(root, "in", "big.bin")); !bytes.Equal(got, data) {
+		t.Errorf("the landed file differs from what was sent (%d bytes of %d)", len(got), len(data))
+	}
+	// The last answer was lost: the client asks again.
+	if status, got, length := tusHead(t, loc); status != 200 || got != length || length != int64(len(data)) {
+		t.Errorf("HEAD after landing: got %d offset %d of %d, want 200 and complete", status, got, length)
+	}
+	if resp, _ := tusPatch(t, loc, int64(len(data)), nil); resp.StatusCode != http.StatusNoContent {
+		t.Errorf("PATCH after landing: got %d, want 204", resp.StatusCode)
+	}
+	if got := dirFiles(t, filepath.Join(root, "in")); len(got) != 1 {
+		t.Errorf("the folder holds %v, want only big.bin", summarize(got))
+	}
+	entries, _ := os.ReadDir(staging)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".part") {
+			t.Errorf("staging still holds %s after landing", e.Name())
+		}
+	}
+	// The digest of a download, for the sender to compare.
+	if resp, body := httpDo(t, "GET", base+"/in/big.bin?hash=sha256", nil); resp.StatusCode != 200 || string(body) != sumHex(data)+"\n" {
+		t.Errorf("GET ?hash=sha256: got %d %q, want the digest", resp.StatusCode, body)
+	}
+}
+
+// TestTusRestart: shareit stops between two PATCH requests; the next one
+// finds the upload on disk, with its offset and its hash state.
+func TestTusRestart(t *testing.T) {
+	root, staging := t.TempDir(), t.TempDir()
+	data := randomBytes(2<<20 + 3)
+	run := func() (string, func()) {
+		tracker := transfer.New()
+		srv, err := fileserver.New(fileserver.Config{Root: root, Bind: "127.0.0.1", Upload: true, Staging: staging, Grace: time.Second}, tracker)
+		must(t, err)
+		_, err = srv.Listen()
+		must(t, err)
+		ctx, cancel := context.WithCancel(context.Background())
+		ran := make(chan error, 1)
+		go func() { ran <- srv.Run(ctx) }()
+		return "http://" + srv.Addr(), func() {
+			cancel()
+			if err := <-ran; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+			tracker.Close()
+		}
+	}
+	base, stop := run()
+	_, loc := tusCreate(t, base+"/", map[string]string{"filename": "r.bin"}, int64(len(data)), nil)
+	half := int64(len(data) / 2)
+	if resp, body := tusPatch(t, loc, 0, data[:half]); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("first PATCH: got %d %s", resp.StatusCode, body)
+	}
+	stop()
+
+	base2, stop2 := run()
+	defer stop2()
+	loc2 := base2 + loc[strings.Index(loc, "/.shareit-tus/"):]
+	if status, got, _ := tusHead(t, loc2); status != 200 || got != half {
+		t.Fatalf("HEAD after the restart: got %d offset %d, want 200 and %d", status, got, half)
+	}
+	resp, body := tusPatch(t, loc2, half, data[half:])
+	if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Upload-Sha256") != sumHex(data) {
+		t.Fatalf("PATCH after the restart: got %d %s, sha256 %q", resp.StatusCode, body, resp.Header.Get("Upload-Sha256"))
+	}
+	if got, _ := os.ReadFile(filepath.Join(root, "r.bin")); !bytes.Equal(got, data) {
+		t.Errorf("r.bin differs from what was sent")
+	}
+}
+
+// TestTusClashes: the rules of shared/PRODUCT.md, as for the form: the
+// same content is "already there", other content lands as "name (1)".
+func TestTusClashes(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"a.txt": "original"})
+	_, _, base := startServer(t, fileserver.Config{Root: root, Upload: true, Staging: t.TempDir()})
+	for _, tc := range []struct{ content, result, name string }{
+		{"original", "already there", "a.txt"},
+		{"other", "renamed", "a (1).txt"},
+		{"other", "already there", "a (1).txt"},
+	} {
+		_, loc := tusCreate(t, base+"/", map[string]string{"filename": "a.txt"}, int64(len(tc.content)), nil)
+		resp, body := tusPatch(t, loc, 0, []byte(tc.content))
+		if resp.StatusCode != 204 || resp.Header.Get("Upload-Result") != tc.result || !strings.HasSuffix(resp.Header.Get("Content-Location"), "/"+url.PathEscape(tc.name)) {
+			t.Errorf("%q: got %d %s %q %q, want %q as %s", tc.content, resp.StatusCode, body,
+				resp.Header.Get("Upload-Result"), resp.Header.Get("Content-Location"), tc.result, tc.name)
+		}
+	}
+	checkDir(t, root, map[string]string{"a.txt": "original", "a (1).txt": "other"})
+}
+
+// TestTusRefused: what tus refuses, and that it leaves nothing behind.
+func TestTusRefused(t *testing.T) {
+	root := t.TempDir()
+	must(t, os.Mkdir(filepath.Join(root, "in"), 0o755))
+	srv, _, base := startServer(t, fileserver.Config{Root: root, Upload: true, MaxUpload: 1000, Staging: t.TempDir()})
+	for _, tc := range []struct {
+		name, path string
+		size       int64
+		status     int
+		header     http.Header
+	}{
+		{"over --max-upload", "x.bin", 1001, 413, nil},
+		{"dot-dot", "../x", 1, 400, nil},
+		{"dot-dot inside", "a/../../x", 1, 400, nil},
+		{"absolute", "/etc/x", 1, 400, nil},
+		{"drive", "C:/x", 1, 400, nil},
+		{"empty part", "a//x", 1, 400, nil},
+		{"backslash", `a\x`, 1, 400, nil},
+		{"NUL", "a/x\x00y", 1, 400, nil},
+		{"control byte", "a\x1b[31m/x", 1, 400, nil},
+		{"dotfile", "a/.ssh/x", 1, 400, nil},
+		{"Windows device", "a/con/x", 1, 400, nil},
+		{"Windows' own", "a/Thumbs.db", 1, 400, nil},
+		{"another site", "x.bin", 1, 403, http.Header{"Origin": {"http://evil.example"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, _ := tusCreate(t, base+"/in/", map[string]string{"filename": "x", "relativePath": tc.path}, tc.size, tc.header)
+			if resp.StatusCode != tc.status {
+				t.Errorf("got %d, want %d", resp.StatusCode, tc.status)
+			}
+		})
+	}
+	if got := dirFiles(t, filepath.Join(root, "in")); len(got) != 0 {
+		t.Errorf("the folder holds %v after refusals", got)
+	}
+	if resp, _ := httpDo(t, "HEAD", base+"/.shareit-tus/../../etc", http.Header{"Tus-Resumable": {"1.0.0"}}); resp.StatusCode != 404 && resp.StatusCode != 400 {
+		t.Errorf("HEAD of a bad ID: got %d, want 404", resp.StatusCode)
+	}
+	if resp, _ := httpDo(t, "HEAD", base+"/.shareit-tus/0123456789abcdef0123456789abcdef", http.Header{"Tus-Resumable": {"1.0.0"}}); resp.StatusCode != 404 {
+		t.Errorf("HEAD of an unknown ID: got %d, want 404", resp.StatusCode)
+	}
+
+	// Folders keep their paths, inside the target folder.
+	_, loc := tusCreate(t, base+"/in/", map[string]string{"filename": "c.txt", "relativePath": "pics/2024/c.txt"}, 2, nil)
+	if resp, body := tusPatch(t, loc, 0, []byte("ok")); resp.StatusCode != 204 {
+		t.Fatalf("PATCH into sub-folders: got %d %s", resp.StatusCode, body)
+	}
+	if b, _ := os.ReadFile(filepath.Join(root, "in", "pics", "2024", "c.txt")); string(b) != "ok" {
+		t.Errorf("in/pics/2024/c.txt holds %q, want ok", b)
+	}
+
+	// Uploads turned off mid-way: the next PATCH hears why; turned on
+	// again, the upload resumes.
+	_, loc = tusCreate(t, base+"/in/", map[string]string{"filename": "off.txt"}, 6, nil)
+	if resp, _ := tusPatch(t, loc, 0, []byte("abc")); resp.StatusCode != 204 {
+		t.Fatalf("first PATCH: got %d", resp.StatusCode)
+	}
+	srv.SetUploads(false)
+	if resp, body := tusPatch(t, loc, 3, []byte("def")); resp.StatusCode != 403 || !strings.Contains(string(body), "off") {
+		t.Errorf("PATCH with uploads off: got %d %q, want 403 saying so", resp.StatusCode, body)
+	}
+	srv.SetUploads(true)
+	if resp, _ := tusPatch(t, loc, 3, []byte("def")); resp.StatusCode != 204 {
+		t.Errorf("PATCH with uploads on again: got %d", resp.StatusCode)
+	}
+	if b, _ := os.ReadFile(filepath.Join(root, "in", "off.txt")); string(b) != "abcdef" {
+		t.Errorf("off.txt holds %q", b)
+	}
+}
+
+// TestClashRules: one rule for the form, PUT and tus (shared/PRODUCT.md):
+// the same content is "already there" (200, nothing written); other
+// content lands as "name (1)" from the form, and is 409 by PUT.
+func TestClashRules(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"a.txt": "original"})
+	_, _, base := startServer(t, fileserver.Config{Root: root, Upload: true})
+	resp, body := send(t, "PUT", base+"/a.txt", strings.NewReader("original"), nil)
+	if resp.StatusCode != 200 || resp.Header.Get("Upload-Result") != "already there" || string(body) != "/a.txt\n" {
+		t.Errorf("PUT, same content: got %d %q %q, want 200 already there", resp.StatusCode, resp.Header.Get("Upload-Result"), body)
+	}
+	if resp, _ := send(t, "PUT", base+"/a.txt", strings.NewReader("changed!"), nil); resp.StatusCode != 409 {
+		t.Errorf("PUT, other content of the same size: got %d, want 409", resp.StatusCode)
+	}
+	resp, _ = postFiles(t, base+"/", nil, part{"a.txt", "original"})
+	if resp.StatusCode != 200 || resp.Header.Get("Upload-Result") != "already there" || resp.Header.Get("Upload-Sha256") != sumHex([]byte("original")) {
+		t.Errorf("form, same content: got %d %q, want 200 already there with its digest", resp.StatusCode, resp.Header.Get("Upload-Result"))
+	}
+	resp, _ = postFiles(t, base+"/", nil, part{"a.txt", "other"})
+	if resp.StatusCode != 201 || resp.Header.Get("Upload-Result") != "renamed" {
+		t.Errorf("form, other content: got %d %q, want 201 renamed", resp.StatusCode, resp.Header.Get("Upload-Result"))
+	}
+	checkDir(t, root, map[string]string{"a.txt": "original", "a (1).txt": "other"})
+}
