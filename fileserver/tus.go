@@ -117,6 +117,9 @@ func isTus(r *http.Request) bool {
 // serveTus routes a tus request to tusd, once the folder or upload ID is
 // checked.
 func (s *Server) serveTus(w *responseWriter, r *http.Request) {
+	if serveStatic(w, r) {
+		return
+	}
 	if !s.Uploads() {
 		tusRefuse(w, http.StatusForbidden, "Uploads are off on this server (shareit -u turns them on).")
 		return
@@ -141,6 +144,7 @@ func (s *Server) serveTus(w *responseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodHead:
 			serve = h.HeadFile
+			s.tusLandedHeaders(w.Header(), id)
 		case http.MethodPatch:
 			serve = h.PatchFile
 		case http.MethodDelete:
@@ -275,6 +279,20 @@ func (s *Server) tusFinish(hook handler.HookEvent) (handler.HTTPResponse, error)
 		"Content-Location": u.rec.Landed,
 		"Upload-Sha256":    u.rec.Sum,
 	}}, nil
+}
+
+// tusLandedHeaders tells a HEAD of a landed upload how it landed, as the
+// answer to its last PATCH did: the client may have lost that one.
+func (s *Server) tusLandedHeaders(h http.Header, id string) {
+	up, err := (&tusStore{s: s}).GetUpload(context.Background(), id)
+	if err != nil {
+		return
+	}
+	if rec := up.(*tusUpload).rec; rec.Landed != "" {
+		h.Set("Upload-Result", rec.Result)
+		h.Set("Content-Location", rec.Landed)
+		h.Set("Upload-Sha256", rec.Sum)
+	}
 }
 
 // tusLand gives a complete upload its name in its folder (placeFile), and

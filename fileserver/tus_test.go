@@ -178,6 +178,9 @@ func TestTusResume(t *testing.T) {
 	if status, got, length := tusHead(t, loc); status != 200 || got != length || length != int64(len(data)) {
 		t.Errorf("HEAD after landing: got %d offset %d of %d, want 200 and complete", status, got, length)
 	}
+	if resp, _ := httpDo(t, "HEAD", loc, http.Header{"Tus-Resumable": {"1.0.0"}}); resp.Header.Get("Upload-Sha256") != sumHex(data) {
+		t.Errorf("HEAD after landing: Upload-Sha256 %q, want the digest", resp.Header.Get("Upload-Sha256"))
+	}
 	if resp, _ := tusPatch(t, loc, int64(len(data)), nil); resp.StatusCode != http.StatusNoContent {
 		t.Errorf("PATCH after landing: got %d, want 204", resp.StatusCode)
 	}
