@@ -273,6 +273,11 @@ func (s *Server) tusFinish(hook handler.HookEvent) (handler.HTTPResponse, error)
 			return handler.HTTPResponse{}, tusErrorOf(err)
 		}
 	}
+	s.tus.mu.Lock()
+	if live := s.tus.live[id]; live != nil {
+		live.part.SetSum(u.rec.Sum)
+	}
+	s.tus.mu.Unlock()
 	s.tusEnd(id, nil)
 	return handler.HTTPResponse{Header: handler.HTTPHeader{
 		"Upload-Result":    u.rec.Result,
@@ -440,6 +445,12 @@ func (s *Server) tusChunked(u *tusUpload, err error) {
 	if errors.As(err, &he) && he.HTTPResponse.StatusCode == http.StatusGone {
 		u.Terminate(context.Background())
 		s.tusEnd(id, transfer.ErrCancelled)
+		return
+	}
+	if f := faultOf(err); f == faultNoSpace || f == faultTooLarge {
+		// It will not fit: its bytes would only keep others from fitting.
+		u.Terminate(context.Background())
+		s.tusEnd(id, err)
 		return
 	}
 	if u.rec.Info.Offset == u.rec.Info.Size {

@@ -359,3 +359,32 @@ func TestClashRules(t *testing.T) {
 	}
 	checkDir(t, root, map[string]string{"a.txt": "original", "a (1).txt": "other"})
 }
+
+// TestTusOneRow: an upload resumed over several PATCH requests is one
+// transfer, as a download's Range parts are, and it ends finished with
+// its SHA-256.
+func TestTusOneRow(t *testing.T) {
+	root := t.TempDir()
+	_, tracker, base := startServer(t, fileserver.Config{Root: root, Upload: true, Staging: t.TempDir()})
+	c := collect(t, tracker)
+	data := randomBytes(1<<20 + 7)
+	_, loc := tusCreate(t, base+"/", map[string]string{"filename": "row.bin"}, int64(len(data)), nil)
+	tusCut(t, loc, 0, data, 300_000)
+	if active := tracker.Snapshot().Transfers; len(active) != 1 || active[0].Kind != transfer.Upload || active[0].Path != "/row.bin" {
+		t.Errorf("between two PATCHes: %d active transfers %+v, want the one upload", len(active), active)
+	}
+	_, offset, _ := tusHead(t, loc)
+	tusPatch(t, loc, offset, data[offset:512<<10])
+	tusPatch(t, loc, 512<<10, data[512<<10:])
+	c.wait(t, "the upload to end", 10*time.Second, func(ends []transfer.Event, _ []*transfer.LogLine) bool { return len(ends) > 0 })
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.ends) != 1 {
+		t.Fatalf("%d transfers ended, want 1", len(c.ends))
+	}
+	s := c.ends[0].Transfer
+	if s.Kind != transfer.Upload || s.State != transfer.Finished || !s.Complete || s.Bytes != int64(len(data)) || s.Sum != sumHex(data) {
+		t.Errorf("the upload ended %s %s complete=%v with %d bytes and sum %q, want a finished, complete upload of %d bytes with its SHA-256",
+			s.Kind, s.State, s.Complete, s.Bytes, s.Sum, len(data))
+	}
+}

@@ -69,6 +69,14 @@ func validTusID(id string) bool {
 }
 
 func (st *tusStore) NewUpload(ctx context.Context, info handler.FileInfo) (handler.Upload, error) {
+	u, err := st.newUpload(info)
+	if err != nil {
+		return nil, tusErrorOf(err)
+	}
+	return u, nil
+}
+
+func (st *tusStore) newUpload(info handler.FileInfo) (handler.Upload, error) {
 	root, err := st.s.staging()
 	if err != nil {
 		return nil, err
@@ -179,7 +187,12 @@ func (u *tusUpload) WriteChunk(ctx context.Context, offset int64, src io.Reader)
 		return 0, err
 	}
 	n, err := copyHashed(f, h, u.st.s.tusBody(ctx, u, src))
-	defer func() { u.st.s.tusChunked(u, err) }()
+	defer func() {
+		u.st.s.tusChunked(u, err)
+		if err != nil {
+			err = tusErrorOf(err) // a sentence for the sender, never the OS's text
+		}
+	}()
 	if n == 0 {
 		return 0, err
 	}

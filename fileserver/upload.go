@@ -81,6 +81,9 @@ func (s *Server) serveUpload(w *responseWriter, r *http.Request) {
 	r.Body = body
 	files, err := s.upload(r, body)
 	if body.part != nil {
+		if len(files) == 1 {
+			body.part.SetSum(files[0].sum)
+		}
 		body.part.Done(err)
 	}
 	// A long upload may have outlived the write deadline set at its start.

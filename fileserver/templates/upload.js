@@ -168,7 +168,7 @@
       },
       onShouldRetry: function (err) {
         var s = err.originalResponse ? err.originalResponse.getStatus() : 0;
-        return !s || s >= 500 || s === 409 || s === 423;
+        return !s || s >= 500 && s !== 507 || s === 409 || s === 423;
       },
       onProgress: function (sent) {
         if (sent > job.sent || job.status === "stalled") {
@@ -191,7 +191,7 @@
         if (job.status === "cancelled") { return; }
         var res = err.originalResponse;
         var s = res ? res.getStatus() : 0;
-        if (s && s < 500) {
+        if (s && (s < 500 || s === 507)) { // 507: the disk is full
           finish(job, "failed", reason(s, res.getBody()), "err");
           return;
         }
