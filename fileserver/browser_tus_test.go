@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"shareit/fileserver"
+	"shareit/transfer"
 )
 
 // count is how many log lines of c are method requests answered with
@@ -55,9 +56,9 @@ func setOffline(t *testing.T, ctx context.Context, offline bool) {
 // cut drops every connection and refuses new ones until restore.
 type cutProxy struct {
 	ln     net.Listener
-	target string
 	down   atomic.Bool
 	mu     sync.Mutex
+	target string // guarded by mu
 	conns  map[net.Conn]struct{}
 	wg     sync.WaitGroup
 }
@@ -87,7 +88,10 @@ func (p *cutProxy) accept() {
 			c.Close()
 			continue
 		}
-		s, err := net.Dial("tcp", p.target)
+		p.mu.Lock()
+		target := p.target
+		p.mu.Unlock()
+		s, err := net.Dial("tcp", target)
 		if err != nil {
 			c.Close()
 			continue
@@ -118,6 +122,13 @@ func (p *cutProxy) cut() {
 }
 
 func (p *cutProxy) restore() { p.down.Store(false) }
+
+// retarget sends new connections to another server.
+func (p *cutProxy) retarget(target string) {
+	p.mu.Lock()
+	p.target = target
+	p.mu.Unlock()
+}
 
 // acceptDialogs accepts the page's dialogs (the question before leaving a
 // page mid-upload) and counts them.
@@ -260,6 +271,52 @@ func TestBrowserResumable(t *testing.T) {
 		}
 		if got := eval[string](t, ctx, `document.querySelector("form.up .how").textContent`); strings.Contains(got, "Drop") {
 			t.Errorf("a touch screen is told %q", got)
+		}
+	})
+
+	t.Run("shareit restarts", func(t *testing.T) {
+		staging := t.TempDir()
+		start := func() (string, *collector, func()) {
+			tracker := transfer.New()
+			srv, err := fileserver.New(fileserver.Config{Root: root, Bind: "127.0.0.1", Upload: true, Rate: 2 << 20, Staging: staging, Grace: time.Second}, tracker)
+			must(t, err)
+			_, err = srv.Listen()
+			must(t, err)
+			c := collect(t, tracker)
+			ctx, cancel := context.WithCancel(context.Background())
+			ran := make(chan error, 1)
+			go func() { ran <- srv.Run(ctx) }()
+			return srv.Addr(), c, func() {
+				cancel()
+				if err := <-ran; err != nil {
+					t.Errorf("Run: %v", err)
+				}
+				tracker.Close()
+			}
+		}
+		addr, first, stop := start()
+		proxy.retarget(addr)
+		must(t, os.WriteFile(filepath.Join(src, "restart.bin"), data, 0o644))
+		ctx := longTab(t, browserCtx)
+		run(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/in/"),
+			chromedp.SetUploadFiles(chromedp.CSS(`input[type=file]`), []string{filepath.Join(src, "restart.bin")}))
+		waitPage(t, ctx, "a fifth sent", progress+` > 0.2`)
+		stop() // shareit quits mid-upload...
+		proxy.cut()
+		waitPage(t, ctx, "the page to say the upload stalled", state+`.startsWith("stalled")`)
+		addr, second, stop2 := start() // ...and is started again
+		defer stop2()
+		proxy.retarget(addr)
+		proxy.restore()
+		waitPage(t, ctx, "the upload to land", state+`.startsWith("done")`)
+		if got, _ := os.ReadFile(filepath.Join(root, "in", "restart.bin")); string(got) != string(data) {
+			t.Errorf("restart.bin: %d bytes, not those sent", len(got))
+		}
+		if n := first.count("POST", 201) + second.count("POST", 201); n != 1 {
+			t.Errorf("%d uploads were created, want 1: it resumed, not restarted", n)
+		}
+		if second.count("PATCH", 204) == 0 {
+			t.Error("the restarted server took no PATCH: nothing resumed there")
 		}
 	})
 }

@@ -122,7 +122,7 @@ func randomBytes(n int) []byte {
 // staging folder is outside the shared one.
 func TestTusResume(t *testing.T) {
 	root, staging := t.TempDir(), t.TempDir()
-	_, _, base := startServer(t, fileserver.Config{Root: root, Upload: true, Hidden: true, Staging: staging})
+	_, tracker, base := startServer(t, fileserver.Config{Root: root, Upload: true, Hidden: true, Staging: staging})
 	must(t, os.Mkdir(filepath.Join(root, "in"), 0o755))
 	data := randomBytes(3<<20 + 12345)
 
@@ -152,15 +152,22 @@ func TestTusResume(t *testing.T) {
 	}
 	// A PATCH left hanging by a client that went away: its next request
 	// takes over, from the bytes the server got.
-	tusHang(t, loc, offset, data[offset:], 100_000)
-	testkit.Eventually(t, 20*time.Second, "HEAD to see bytes of the hanging PATCH", func() bool {
-		status, got, _ := tusHead(t, loc)
-		if status == 200 && got > offset && got <= offset+100_000 {
-			offset = got
-			return true
+	rowBytes := func() int64 {
+		for _, s := range tracker.Snapshot().Transfers {
+			if s.Kind == transfer.Upload {
+				return s.Bytes
+			}
 		}
-		return false
-	})
+		return 0
+	}
+	before := rowBytes()
+	tusHang(t, loc, offset, data[offset:], 100_000)
+	testkit.Eventually(t, 20*time.Second, "the server to read from the hanging PATCH", func() bool { return rowBytes() > before })
+	if status, got, _ := tusHead(t, loc); status != 200 || got <= offset || got > offset+100_000 {
+		t.Fatalf("HEAD while a PATCH hangs: got %d offset %d, want 200 and some of the %d bytes past %d", status, got, 100_000, offset)
+	} else {
+		offset = got
+	}
 	resp, body := tusPatch(t, loc, offset, data[offset:])
 	if resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("last PATCH: got %d %s, want 204", resp.StatusCode, body)
@@ -262,7 +269,19 @@ func TestTusClashes(t *testing.T) {
 				resp.Header.Get("Upload-Result"), resp.Header.Get("Content-Location"), tc.result, tc.name)
 		}
 	}
-	checkDir(t, root, map[string]string{"a.txt": "original", "a (1).txt": "other"})
+	// Two uploads of one new name at once: the first to land takes the
+	// name, the other is renamed, and its sender is told.
+	_, loc1 := tusCreate(t, base+"/", map[string]string{"filename": "b.txt"}, 6, nil)
+	_, loc2 := tusCreate(t, base+"/", map[string]string{"filename": "b.txt"}, 6, nil)
+	tusPatch(t, loc1, 0, []byte("one"))
+	tusPatch(t, loc2, 0, []byte("two"))
+	if resp, _ := tusPatch(t, loc2, 3, []byte("two")); resp.Header.Get("Upload-Result") != "created" {
+		t.Errorf("the first to land: %q, want created", resp.Header.Get("Upload-Result"))
+	}
+	if resp, _ := tusPatch(t, loc1, 3, []byte("one")); resp.Header.Get("Upload-Result") != "renamed" || !strings.HasSuffix(resp.Header.Get("Content-Location"), "/b%20%281%29.txt") {
+		t.Errorf("the second to land: %q at %q, want renamed to b (1).txt", resp.Header.Get("Upload-Result"), resp.Header.Get("Content-Location"))
+	}
+	checkDir(t, root, map[string]string{"a.txt": "original", "a (1).txt": "other", "b.txt": "twotwo", "b (1).txt": "oneone"})
 }
 
 // TestTusRefused: what tus refuses, and that it leaves nothing behind.
