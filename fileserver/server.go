@@ -55,8 +55,10 @@ type Config struct {
 	KeyFile  string       // ... and its key
 	Rate     int64        // per-client cap in bytes per second; 0 = none
 	// Staging is where resumable uploads wait until complete; "" lets
-	// shareit choose (staging).
-	Staging string
+	// shareit choose (staging). CleanUploads removes those not complete
+	// when Run returns, instead of keeping them a day for a restart.
+	Staging      string
+	CleanUploads bool
 }
 
 // Server is the HTTP side of shareit: a handler for one folder, and the

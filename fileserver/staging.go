@@ -115,3 +115,13 @@ func sameDevice(a, b os.FileInfo) bool {
 	vb, okb := versionOf(b)
 	return !oka || !okb || va.dev == vb.dev
 }
+
+// cleanUploads removes every resumable upload of the served folder, at
+// exit when the user asked for it (Config.CleanUploads).
+func (s *Server) cleanUploads() {
+	st := &s.root.Load().stage
+	st.once.Do(func() { st.err = errors.New("no staging opened") }) // none to clean, none to open now
+	if st.root != nil {
+		cleanStaging(st.root, -1, time.Now())
+	}
+}

@@ -57,6 +57,7 @@ type tusState struct {
 
 	mu   sync.Mutex
 	live map[string]*tusLive
+	done map[string]*tusUpload // complete, about to land (tusKeep)
 }
 
 // tusLive is an upload's row in the transfers: one for all its PATCH
@@ -260,11 +261,14 @@ func (s *Server) tusCreate(hook handler.HookEvent) (handler.HTTPResponse, handle
 // Upload-Sha256.
 func (s *Server) tusFinish(hook handler.HookEvent) (handler.HTTPResponse, error) {
 	id := hook.Upload.ID
-	up, err := (&tusStore{s: s}).GetUpload(hook.Context, id)
-	if err != nil {
-		return handler.HTTPResponse{}, tusErrorOf(err)
+	u := s.tusKept(id)
+	if u == nil { // an empty upload, complete at its creation
+		up, err := (&tusStore{s: s}).GetUpload(hook.Context, id)
+		if err != nil {
+			return handler.HTTPResponse{}, tusErrorOf(err)
+		}
+		u = up.(*tusUpload)
 	}
-	u := up.(*tusUpload)
 	if u.rec.Landed == "" {
 		if err := s.tusLand(u); err != nil {
 			// It cannot land: nothing stays behind, and the sender hears why.
@@ -284,6 +288,28 @@ func (s *Server) tusFinish(hook handler.HookEvent) (handler.HTTPResponse, error)
 		"Content-Location": u.rec.Landed,
 		"Upload-Sha256":    u.rec.Sum,
 	}}, nil
+}
+
+// tusKeep holds an upload whose last byte came, for tusFinish to land: its
+// record on disk is one chunk behind (WriteChunk).
+func (s *Server) tusKeep(u *tusUpload) {
+	t := &s.tus
+	t.mu.Lock()
+	if t.done == nil {
+		t.done = make(map[string]*tusUpload)
+	}
+	t.done[u.rec.Info.ID] = u
+	t.mu.Unlock()
+}
+
+// tusKept takes the upload tusKeep held, or nil.
+func (s *Server) tusKept(id string) *tusUpload {
+	t := &s.tus
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	u := t.done[id]
+	delete(t.done, id)
+	return u
 }
 
 // tusLandedHeaders tells a HEAD of a landed upload how it landed, as the

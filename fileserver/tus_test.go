@@ -407,3 +407,29 @@ func TestTusOneRow(t *testing.T) {
 			s.Kind, s.State, s.Complete, s.Bytes, s.Sum, len(data))
 	}
 }
+
+// TestTusCleanAtExit: with CleanUploads, what was not complete when the
+// server stops is removed; without it, it stays for a restart (TestTusRestart).
+func TestTusCleanAtExit(t *testing.T) {
+	root, staging := t.TempDir(), t.TempDir()
+	tracker := transfer.New()
+	defer tracker.Close()
+	srv, err := fileserver.New(fileserver.Config{Root: root, Bind: "127.0.0.1", Upload: true, Staging: staging, CleanUploads: true, Grace: time.Second}, tracker)
+	must(t, err)
+	_, err = srv.Listen()
+	must(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- srv.Run(ctx) }()
+	_, loc := tusCreate(t, "http://"+srv.Addr()+"/", map[string]string{"filename": "half.bin"}, 10, nil)
+	tusPatch(t, loc, 0, []byte("half!"))
+	if entries, _ := os.ReadDir(staging); len(entries) == 0 {
+		t.Fatal("nothing in staging while the upload is half done")
+	}
+	cancel()
+	must(t, <-ran)
+	if entries, _ := os.ReadDir(staging); len(entries) != 0 {
+		t.Errorf("staging holds %d entries after exit, want none", len(entries))
+	}
+	checkDir(t, root, map[string]string{})
+}

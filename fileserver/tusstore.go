@@ -205,6 +205,13 @@ func (u *tusUpload) WriteChunk(ctx context.Context, offset int64, src io.Reader)
 	}
 	u.rec.Info.Offset += n
 	u.rec.State = state
+	if u.rec.Info.Offset == u.rec.Info.Size {
+		// Complete: it lands now and its record is written then
+		// (tusLand). Should the server stop first, the old record makes
+		// the client send the last chunk again.
+		u.st.s.tusKeep(u)
+		return n, err
+	}
 	if serr := u.save(); serr != nil {
 		u.rec.Info.Offset -= n
 		return 0, serr
