@@ -81,6 +81,7 @@ type Server struct {
 	refusals refusals   // requests refused before a handler, per client
 	tus      tusState   // resumable uploads
 	sums     sumCache   // files' SHA-256, by version
+	bufs     uploadBufs // uploads' copy buffers, reused
 }
 
 // folder is the served folder, opened.

@@ -35,6 +35,7 @@ const tusPrefix = "/.shareit-tus/"
 const (
 	metaFolder = "shareit-folder" // the target folder, relative to the root
 	metaName   = "shareit-name"   // the checked file name or relative path
+	metaWhole  = "shareit-whole"  // the creation request carries every byte
 )
 
 // Results of a landing, told to the client in the Upload-Result header.
@@ -252,6 +253,10 @@ func (s *Server) tusCreate(hook handler.HookEvent) (handler.HTTPResponse, handle
 		changed[k] = v
 	}
 	changed[metaFolder], changed[metaName] = req.folder, name
+	if h := hook.HTTPRequest.Header; h.Get("Content-Type") == "application/offset+octet-stream" &&
+		h.Get("Content-Length") == strconv.FormatInt(hook.Upload.Size, 10) {
+		changed[metaWhole] = "1"
+	}
 	return handler.HTTPResponse{}, handler.FileInfoChanges{MetaData: changed}, nil
 }
 
@@ -356,7 +361,9 @@ func (s *Server) tusLand(u *tusUpload) error {
 		if err != nil {
 			return "", err
 		}
-		_, err = copyBody(out, src, nil)
+		buf := s.bufs.get()
+		defer s.bufs.put(buf)
+		_, err = copyBody(out, src, nil, buf)
 		if err == nil {
 			err = out.Sync()
 		}
@@ -373,6 +380,11 @@ func (s *Server) tusLand(u *tusUpload) error {
 	u.rec.Landed = base + pathEscape(final)
 	u.rec.Result, u.rec.Sum = result, hexSum(sum)
 	u.root.Remove(id + ".part")
+	if u.unsaved {
+		// Landed in the request that created it: a client that lost this
+		// answer never learnt the upload's URL, so no record could help it.
+		return nil
+	}
 	return u.save()
 }
 

@@ -433,3 +433,35 @@ func TestTusCleanAtExit(t *testing.T) {
 	}
 	checkDir(t, root, map[string]string{})
 }
+
+// TestTusWholeCreationCut: a creation request that carries the whole file
+// (creation-with-upload) lands in that request; cut short, it leaves
+// nothing: tusd's error answer has no Location, so no client could resume.
+func TestTusWholeCreationCut(t *testing.T) {
+	root, staging := t.TempDir(), t.TempDir()
+	_, _, base := startServer(t, fileserver.Config{Root: root, Upload: true, Staging: staging})
+	data := randomBytes(200_000)
+	u, err := url.Parse(base)
+	must(t, err)
+	c, err := net.Dial("tcp", u.Host)
+	must(t, err)
+	fmt.Fprintf(c, "POST / HTTP/1.1\r\nHost: %s\r\nTus-Resumable: 1.0.0\r\nUpload-Length: %d\r\nUpload-Metadata: filename %s\r\n"+
+		"Content-Type: application/offset+octet-stream\r\nContent-Length: %d\r\n\r\n",
+		u.Host, len(data), base64.StdEncoding.EncodeToString([]byte("whole.bin")), len(data))
+	_, err = c.Write(data[:70_000])
+	must(t, err)
+	must(t, c.(*net.TCPConn).CloseWrite())
+	readUntilClosed(t, c, 20*time.Second)
+	c.Close()
+	checkDir(t, staging, map[string]string{})
+	checkDir(t, root, map[string]string{})
+	resp, _ := send(t, "POST", base+"/", bytes.NewReader(data), http.Header{
+		"Tus-Resumable": {"1.0.0"}, "Upload-Length": {strconv.Itoa(len(data))},
+		"Upload-Metadata": {"filename " + base64.StdEncoding.EncodeToString([]byte("whole.bin"))},
+		"Content-Type":    {"application/offset+octet-stream"}})
+	if resp.StatusCode != 201 || resp.Header.Get("Upload-Result") != "created" || resp.Header.Get("Upload-Sha256") != sumHex(data) {
+		t.Errorf("a whole creation: got %d %q", resp.StatusCode, resp.Header.Get("Upload-Result"))
+	}
+	checkDir(t, root, map[string]string{"whole.bin": string(data)})
+	checkDir(t, staging, map[string]string{})
+}

@@ -42,9 +42,10 @@ type tusRecord struct {
 
 // tusUpload is one upload, as tusd handles it.
 type tusUpload struct {
-	st   *tusStore
-	root *os.Root // the staging folder
-	rec  tusRecord
+	st      *tusStore
+	root    *os.Root // the staging folder
+	rec     tusRecord
+	unsaved bool // no record on disk yet (metaWhole)
 }
 
 var (
@@ -100,6 +101,13 @@ func (st *tusStore) newUpload(info handler.FileInfo) (handler.Upload, error) {
 	}
 	if err := f.Close(); err != nil {
 		return nil, err
+	}
+	if info.MetaData[metaWhole] != "" {
+		// Its creation request carries all of it: no record until it is
+		// cut short (WriteChunk). Creating a file costs more than anything
+		// else a small upload does (docs/PERFORMANCE.md).
+		u.unsaved = true
+		return u, nil
 	}
 	if err := u.save(); err != nil {
 		root.Remove(info.ID + ".part")
@@ -186,7 +194,9 @@ func (u *tusUpload) WriteChunk(ctx context.Context, offset int64, src io.Reader)
 	if _, err := f.Seek(offset, io.SeekStart); err != nil {
 		return 0, err
 	}
-	n, err := copyHashed(f, h, u.st.s.tusBody(ctx, u, src))
+	buf := u.st.s.bufs.get()
+	defer u.st.s.bufs.put(buf)
+	n, err := copyHashed(f, h, u.st.s.tusBody(ctx, u, src), offset, buf)
 	defer func() {
 		u.st.s.tusChunked(u, err)
 		if err != nil {
@@ -212,6 +222,14 @@ func (u *tusUpload) WriteChunk(ctx context.Context, offset int64, src io.Reader)
 		u.st.s.tusKeep(u)
 		return n, err
 	}
+	if u.unsaved {
+		// Cut short in its creation request: tusd's error answer carries
+		// no Location, so no client can resume it. It goes now.
+		u.Terminate(ctx)
+		err = errOr(err, handler.ErrUnexpectedEOF)
+		u.st.s.tusEnd(u.rec.Info.ID, err)
+		return n, err
+	}
 	if serr := u.save(); serr != nil {
 		u.rec.Info.Offset -= n
 		return 0, serr
@@ -219,10 +237,9 @@ func (u *tusUpload) WriteChunk(ctx context.Context, offset int64, src io.Reader)
 	return n, err
 }
 
-// copyHashed copies src to f in large writes and adds to h exactly the
-// bytes written. It returns at src's io.EOF with a nil error.
-func copyHashed(f *os.File, h hash.Hash, src io.Reader) (int64, error) {
-	buf := make([]byte, 256<<10)
+// copyHashed copies src to f, from off, in large writes and adds to h
+// exactly the bytes written. It returns at src's io.EOF with a nil error.
+func copyHashed(f *os.File, h hash.Hash, src io.Reader, off int64, buf []byte) (int64, error) {
 	var n int64
 	for {
 		m, err := io.ReadFull(src, buf)
@@ -233,6 +250,9 @@ func copyHashed(f *os.File, h hash.Hash, src io.Reader) (int64, error) {
 			}
 			h.Write(buf[:m])
 			n += int64(m)
+			if n%writebackEvery == 0 {
+				startWriteback(f, off+n-writebackEvery, writebackEvery)
+			}
 		}
 		switch {
 		case err == io.EOF || err == io.ErrUnexpectedEOF:
@@ -261,6 +281,9 @@ func (u *tusUpload) save() error {
 	}
 	if err == nil {
 		err = u.root.Rename(id+".info.tmp", id+".info")
+	}
+	if err == nil {
+		u.unsaved = false
 	}
 	return err
 }
@@ -301,4 +324,12 @@ func cleanStaging(root *os.Root, maxAge time.Duration, now time.Time) {
 			}
 		}
 	}
+}
+
+// errOr is err, or def when err is nil.
+func errOr(err, def error) error {
+	if err != nil {
+		return err
+	}
+	return def
 }

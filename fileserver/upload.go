@@ -1,7 +1,6 @@
 package fileserver
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -202,10 +201,12 @@ func (s *Server) upload(r *http.Request, body *uploadBody) ([]saved, error) {
 
 	// The multipart reader asks for 4 KiB at a time: a larger buffer
 	// under it makes far fewer reads of the connection.
+	br := s.bufs.reader(body)
+	defer s.bufs.putReader(br)
 	r.Body = struct {
 		io.Reader
 		io.Closer
-	}{bufio.NewReaderSize(body, 256<<10), body}
+	}{br, body}
 	mr, err := r.MultipartReader() // reads body
 	if err != nil {
 		return nil, refuse(http.StatusBadRequest, "Send files as a multipart form (curl -F file=@name), or PUT them (curl -T name).")
@@ -390,7 +391,9 @@ func (s *Server) receive(dir *os.Root, name string, r io.Reader, rename bool, st
 	started()             // the transfer shows once there is somewhere to write it
 	defer dir.Remove(tmp) // once linked, the file lives on under its name
 	h := sha256.New()
-	n, err := copyBody(f, r, h)
+	buf := s.bufs.get()
+	defer s.bufs.put(buf)
+	n, err := copyBody(f, r, h, buf)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -457,11 +460,14 @@ func (s *Server) place(dir *os.Root, name string, in *incoming, rename bool) (fi
 	}
 }
 
+// writebackEvery is how often a received file's new bytes are sent on
+// their way to the disk (startWriteback), a multiple of copyBody's buffer.
+const writebackEvery = 8 << 20
+
 // copyBody copies r to f in large writes (a multipart part reads a few
 // KiB at a time), and to h unless nil, until r ends with io.EOF; any other
 // error is the body's.
-func copyBody(f *os.File, r io.Reader, h hash.Hash) (int64, error) {
-	buf := make([]byte, 256<<10)
+func copyBody(f *os.File, r io.Reader, h hash.Hash, buf []byte) (int64, error) {
 	var n int64
 	for {
 		m, err := 0, error(nil)
@@ -478,6 +484,9 @@ func copyBody(f *os.File, r io.Reader, h hash.Hash) (int64, error) {
 				h.Write(buf[:m])
 			}
 			n += int64(m)
+			if n%writebackEvery == 0 {
+				startWriteback(f, n-writebackEvery, writebackEvery)
+			}
 		}
 		switch {
 		case err == io.EOF:
