@@ -235,7 +235,12 @@ func (s *Server) tusCreate(hook handler.HookEvent) (handler.HTTPResponse, handle
 		return handler.HTTPResponse{}, none, tusError(http.StatusNotFound, "No such folder.")
 	}
 	meta := hook.Upload.MetaData
-	name, msg := s.uploadPath(cmpOr(meta["relativePath"], cmpOr(meta["filename"], meta["name"])))
+	// A file's own name is cleaned as the form's is; a folder's relative
+	// path is checked strictly (uploadPath).
+	name, msg := s.uploadName(cmpOr(meta["filename"], meta["name"]))
+	if rel := meta["relativePath"]; rel != "" {
+		name, msg = s.uploadPath(rel)
+	}
 	if msg != "" {
 		return handler.HTTPResponse{}, none, tusError(http.StatusBadRequest, msg)
 	}
