@@ -253,6 +253,20 @@ func TestBrowserResumable(t *testing.T) {
 		}
 	})
 
+	t.Run("a folder", func(t *testing.T) {
+		ctx := longTab(t, browserCtx)
+		album := filepath.Join(t.TempDir(), "album")
+		writeTree(t, album, map[string]string{"a.txt": "a", "2024/b.txt": "bb"})
+		run(t, ctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/in/"),
+			chromedp.SetUploadFiles(chromedp.CSS(`input[webkitdirectory]`), []string{album}))
+		waitPage(t, ctx, "both files to land", `[...document.querySelectorAll("form.up li .state")].filter(s => s.textContent.startsWith("done")).length == 2`)
+		for name, want := range map[string]string{"album/a.txt": "a", "album/2024/b.txt": "bb"} {
+			if got, _ := os.ReadFile(filepath.Join(root, "in", filepath.FromSlash(name))); string(got) != want {
+				t.Errorf("%s holds %q, want %q", name, got, want)
+			}
+		}
+	})
+
 	t.Run("tap targets on a phone", func(t *testing.T) {
 		ctx := tab(t, browserCtx)
 		must(t, os.MkdirAll(filepath.Join(root, "in", "sub"), 0o755))
