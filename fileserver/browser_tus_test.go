@@ -18,6 +18,7 @@ import (
 
 	"shareit/fileserver"
 	"shareit/transfer"
+	"shareit/transfer/testkit"
 )
 
 // count is how many log lines of c are method requests answered with
@@ -169,7 +170,7 @@ func longTab(t *testing.T, browserCtx context.Context) context.Context {
 // waitPage polls js in the page until it is true.
 func waitPage(t *testing.T, ctx context.Context, what, js string) {
 	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
 		t.Fatalf("waiting for %s: %v\nthe page says: %s", what, err, eval[string](t, ctx, `document.querySelector("form.up").innerText`))
 	}
 }
@@ -250,6 +251,33 @@ func TestBrowserResumable(t *testing.T) {
 		// The result stays on screen.
 		if got := eval[string](t, ctx, state); !strings.HasPrefix(got, "done") {
 			t.Errorf("the page says %q, want done", got)
+		}
+	})
+
+	t.Run("cancel and retry", func(t *testing.T) {
+		ctx := longTab(t, browserCtx)
+		// Big enough that the cancel comes long before the last byte, whatever
+		// the buffers on the way hold.
+		big := randomBytes(40 << 20)
+		file := filepath.Join(src, "cancel.bin")
+		must(t, os.WriteFile(file, big, 0o644))
+		deletes := rq.count("DELETE", 0)
+		run(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/in/"),
+			chromedp.SetUploadFiles(chromedp.CSS(`input[type=file]`), []string{file}))
+		waitPage(t, ctx, "some of it sent", progress+` > 0.1`)
+		run(t, ctx, chromedp.Click(chromedp.CSS(`form.up li button`)))
+		waitPage(t, ctx, "the page to say cancelled", state+` == "cancelled"`)
+		testkit.Eventually(t, 20*time.Second, "the server to drop the upload", func() bool { return rq.count("DELETE", 204) > deletes })
+		if _, err := os.Stat(filepath.Join(root, "in", "cancel.bin")); err == nil {
+			t.Error("the cancelled upload landed")
+		}
+		if !eval[bool](t, ctx, `[...document.querySelectorAll("form.up li button")].some(b => b.textContent == "Retry" && !b.hidden)`) {
+			t.Error("a cancelled upload offers no retry")
+		}
+		run(t, ctx, chromedp.Click(chromedp.CSS(`form.up li button:not([hidden])`)))
+		waitPage(t, ctx, "the retried upload to land", state+`.startsWith("done")`)
+		if got, _ := os.ReadFile(filepath.Join(root, "in", "cancel.bin")); string(got) != string(big) {
+			t.Errorf("cancel.bin after the retry: %d bytes, not those sent", len(got))
 		}
 	})
 

@@ -132,7 +132,7 @@
   function finish(job, status, text, cls) {
     job.status = status;
     job.cancel.hidden = true;
-    job.retry.hidden = status !== "failed";
+    job.retry.hidden = status !== "failed" && status !== "cancelled";
     say(job, text, cls);
     if (running === job) {
       running = null;
@@ -269,13 +269,18 @@
 
   function cancel(job) {
     job.status = "cancelled"; // before abort: its errors are not failures
-    if (job.up) { job.up.abort(true); }
+    if (job.up) {
+      job.up.abort(true); // and the server drops what it has (DELETE)
+      job.up = null; // a retry starts afresh
+    }
     if (job.xhr) { job.xhr.abort(); }
     finish(job, "cancelled", "cancelled", "err");
   }
 
   function retry(job) {
     job.status = "waiting";
+    job.sent = 0;
+    job.resumed = false;
     job.retry.hidden = true;
     job.cancel.hidden = false;
     say(job, "waiting");
