@@ -124,10 +124,15 @@ func (p *cutProxy) cut() {
 
 func (p *cutProxy) restore() { p.down.Store(false) }
 
-// retarget sends new connections to another server.
+// retarget sends connections to another server: the open ones (a
+// browser's keep-alive connections to the old one) are dropped.
 func (p *cutProxy) retarget(target string) {
 	p.mu.Lock()
 	p.target = target
+	for c := range p.conns {
+		c.Close()
+		delete(p.conns, c)
+	}
 	p.mu.Unlock()
 }
 
@@ -350,6 +355,17 @@ func TestBrowserResumable(t *testing.T) {
 		defer stop2()
 		proxy.retarget(addr)
 		proxy.restore()
+		defer func() {
+			if t.Failed() {
+				for _, c := range []*collector{first, second} {
+					c.mu.Lock()
+					for _, l := range c.logs {
+						t.Logf("%s %s %d", l.Method, l.URI, l.Status)
+					}
+					c.mu.Unlock()
+				}
+			}
+		}()
 		waitPage(t, ctx, "the upload to land", state+`.startsWith("done")`)
 		if got, _ := os.ReadFile(filepath.Join(root, "in", "restart.bin")); string(got) != string(data) {
 			t.Errorf("restart.bin: %d bytes, not those sent", len(got))
