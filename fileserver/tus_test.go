@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -464,4 +465,41 @@ func TestTusWholeCreationCut(t *testing.T) {
 	}
 	checkDir(t, root, map[string]string{"whole.bin": string(data)})
 	checkDir(t, staging, map[string]string{})
+}
+
+// TestPlainUploadTempHidden: the temporary file of a PUT still arriving is
+// neither listed nor served, even with --hidden.
+func TestPlainUploadTempHidden(t *testing.T) {
+	root := t.TempDir()
+	_, tracker, base := startServer(t, fileserver.Config{Root: root, Upload: true, Hidden: true})
+	pr, pw := io.Pipe()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		req, _ := http.NewRequest("PUT", base+"/slow.bin", pr)
+		req.ContentLength = 1 << 20
+		if resp, err := testClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	pw.Write(make([]byte, 100_000))
+	testkit.Eventually(t, 20*time.Second, "the PUT to be a transfer", func() bool { return len(tracker.Snapshot().Transfers) == 1 })
+	var temp string
+	entries, _ := os.ReadDir(root)
+	for _, e := range entries {
+		temp = e.Name()
+	}
+	if !strings.HasPrefix(temp, ".shareit-upload-") {
+		t.Fatalf("the folder holds %q, want the upload's temporary file", temp)
+	}
+	if _, body := httpDo(t, "GET", base+"/?json", nil); strings.Contains(string(body), "shareit-upload") {
+		t.Errorf("the listing shows the temporary file: %s", body)
+	}
+	if resp, _ := httpDo(t, "GET", base+"/"+temp, nil); resp.StatusCode != 404 {
+		t.Errorf("GET of the temporary file: got %d, want 404", resp.StatusCode)
+	}
+	pw.Write(make([]byte, 1<<20-100_000))
+	pw.Close()
+	<-done
+	checkDir(t, root, map[string]string{"slow.bin": string(make([]byte, 1<<20))})
 }

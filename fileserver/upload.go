@@ -497,13 +497,20 @@ func copyBody(f *os.File, r io.Reader, h hash.Hash, buf []byte) (int64, error) {
 	}
 }
 
+// The name of an upload's temporary file: tempPrefix, 16 hex digits,
+// tempSuffix (uploadTemp).
+const (
+	tempPrefix = ".shareit-upload-"
+	tempSuffix = ".part"
+)
+
 // createTemp creates a new hidden file in dir, readable by all (0644, less
 // the umask), as uploaded files are.
 func createTemp(dir *os.Root) (string, *os.File, error) {
 	for {
 		var b [8]byte
 		rand.Read(b[:])
-		name := ".shareit-upload-" + hex.EncodeToString(b[:]) + ".part"
+		name := tempPrefix + hex.EncodeToString(b[:]) + tempSuffix
 		f, err := dir.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if errors.Is(err, fs.ErrExist) {
 			continue
