@@ -3,7 +3,6 @@ package fileserver
 import (
 	"context"
 	"errors"
-	"golang.org/x/exp/slog" // tusd's logger type
 	"io"
 	"net/http"
 	"net/url"
@@ -13,8 +12,7 @@ import (
 	"time"
 
 	"github.com/tus/tusd/v2/pkg/handler"
-
-	"shareit/transfer"
+	"golang.org/x/exp/slog" // tusd's logger type
 )
 
 // Resumable uploads speak tus 1.0.0 (https://tus.io/protocols/resumable-upload):
@@ -45,10 +43,6 @@ const (
 	landedAlready = "already there"
 )
 
-// tusIdle is how long an upload's row stays in the transfers after its
-// last PATCH broke off, waiting for the sender to resume.
-const tusIdle = 2 * time.Minute
-
 // tusState is the tus side of a Server: tusd's handler, made at the first
 // tus request, and the uploads that have a row in the transfers.
 type tusState struct {
@@ -59,14 +53,6 @@ type tusState struct {
 	mu   sync.Mutex
 	live map[string]*tusLive
 	done map[string]*tusUpload // complete, about to land (tusKeep)
-}
-
-// tusLive is an upload's row in the transfers: one for all its PATCH
-// requests, as a download's Range parts are one.
-type tusLive struct {
-	part *transfer.Part
-	rc   *http.ResponseController // of the PATCH now running; nil between
-	idle *time.Timer
 }
 
 type tusCtxKey struct{}
@@ -299,268 +285,3 @@ func (s *Server) tusFinish(hook handler.HookEvent) (handler.HTTPResponse, error)
 		"Upload-Sha256":    u.rec.Sum,
 	}}, nil
 }
-
-// tusKeep holds an upload whose last byte came, for tusFinish to land: its
-// record on disk is one chunk behind (WriteChunk).
-func (s *Server) tusKeep(u *tusUpload) {
-	t := &s.tus
-	t.mu.Lock()
-	if t.done == nil {
-		t.done = make(map[string]*tusUpload)
-	}
-	t.done[u.rec.Info.ID] = u
-	t.mu.Unlock()
-}
-
-// tusKept takes the upload tusKeep held, or nil.
-func (s *Server) tusKept(id string) *tusUpload {
-	t := &s.tus
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	u := t.done[id]
-	delete(t.done, id)
-	return u
-}
-
-// tusLandedHeaders tells a HEAD of a landed upload how it landed, as the
-// answer to its last PATCH did: the client may have lost that one.
-func (s *Server) tusLandedHeaders(h http.Header, id string) {
-	up, err := (&tusStore{s: s}).GetUpload(context.Background(), id)
-	if err != nil {
-		return
-	}
-	if rec := up.(*tusUpload).rec; rec.Landed != "" {
-		h.Set("Upload-Result", rec.Result)
-		h.Set("Content-Location", rec.Landed)
-		h.Set("Upload-Sha256", rec.Sum)
-	}
-}
-
-// tusLand gives a complete upload its name in its folder (placeFile), and
-// records how, so a HEAD still answers that it is complete.
-func (s *Server) tusLand(u *tusUpload) error {
-	if !s.Uploads() {
-		return tusError(http.StatusForbidden, "Uploads were turned off on the server before this one could land.")
-	}
-	sum, err := hashFromState(u.rec.State)
-	if err != nil {
-		return err
-	}
-	root := s.root.Load()
-	dir, name, base, err := s.uploadTarget(root, u.rec.Folder, u.rec.Name)
-	if err != nil {
-		return err
-	}
-	defer dir.Close()
-	id := u.rec.Info.ID
-	f := &incoming{size: u.rec.Info.Size, sum: sum}
-	f.link = func(final string) error { return linkAcross(u.root, id+".part", dir, final) }
-	f.copy = func() (string, error) {
-		// Another file system (a mount inside the share): copy the bytes.
-		src, err := u.root.Open(id + ".part")
-		if err != nil {
-			return "", err
-		}
-		defer src.Close()
-		tmp, out, err := createTemp(dir)
-		if err != nil {
-			return "", err
-		}
-		buf := s.bufs.get()
-		defer s.bufs.put(buf)
-		_, err = copyBody(out, src, nil, buf)
-		if err == nil {
-			err = out.Sync()
-		}
-		if cerr := out.Close(); err == nil {
-			err = cerr
-		}
-		return tmp, err
-	}
-	final, result, err := s.place(dir, name, f, true)
-	if err != nil {
-		return err
-	}
-	s.dirs.drop(dirKey{root, u.rec.Folder}) // and its sub-folders, by the watcher
-	u.rec.Landed = base + pathEscape(final)
-	u.rec.Result, u.rec.Sum = result, hexSum(sum)
-	u.root.Remove(id + ".part")
-	if u.unsaved {
-		// Landed in the request that created it: a client that lost this
-		// answer never learnt the upload's URL, so no record could help it.
-		return nil
-	}
-	return u.save()
-}
-
-// tusBody wraps the body of a PATCH: it counts the bytes into the
-// upload's row, waits while transfers are paused, and stops when the row
-// is cancelled or uploads are turned off.
-func (s *Server) tusBody(ctx context.Context, u *tusUpload, src io.Reader) io.Reader {
-	req := tusReqOf(ctx)
-	if req == nil {
-		return src
-	}
-	id := u.rec.Info.ID
-	t := &s.tus
-	t.mu.Lock()
-	live := t.live[id]
-	if live == nil {
-		info := u.rec.Info
-		live = &tusLive{}
-		live.part = s.tracker.Begin(transfer.Info{
-			Kind:      transfer.Upload,
-			Client:    req.w.client,
-			Path:      strings.TrimSuffix("/"+u.rec.Folder, "/.") + "/" + u.rec.Name,
-			UserAgent: req.w.r.UserAgent(),
-			Size:      info.Size - info.Offset,
-			Partial:   true,
-			Offset:    info.Offset,
-			Whole:     info.Size,
-		}, func() {
-			t.mu.Lock()
-			rc := live.rc
-			t.mu.Unlock()
-			if rc != nil {
-				rc.SetReadDeadline(time.Now()) // the PATCH ends with 410 (tusChunked)
-				return
-			}
-			// Between PATCH requests: the upload goes now.
-			u.Terminate(context.Background())
-			go s.tusEnd(id, transfer.ErrCancelled)
-		})
-		t.live[id] = live
-	}
-	if live.idle != nil {
-		live.idle.Stop()
-		live.idle = nil
-	}
-	live.rc = req.w.rc
-	t.mu.Unlock()
-	return &tusReader{s: s, ctx: ctx, r: src, live: live}
-}
-
-// tusReader is a PATCH body, as tusBody says.
-type tusReader struct {
-	s    *Server
-	ctx  context.Context
-	r    io.Reader
-	live *tusLive
-	err  error
-}
-
-func (b *tusReader) Read(p []byte) (int, error) {
-	if b.err != nil {
-		return 0, b.err
-	}
-	if !b.s.Uploads() {
-		b.err = tusError(http.StatusForbidden, "Uploads were turned off on the server.")
-		return 0, b.err
-	}
-	if err := b.live.part.Wait(b.ctx); err != nil {
-		b.err = b.cancelled()
-		return 0, b.err
-	}
-	n, err := b.r.Read(p)
-	b.live.part.Add(int64(n))
-	if b.live.part.Cancelled() {
-		b.err = b.cancelled()
-		return n, b.err
-	}
-	return n, err
-}
-
-// cancelled is the error a row cancelled on the server ends its PATCH
-// with: 410, which tus clients do not retry.
-func (b *tusReader) cancelled() error {
-	if b.live.part.Cancelled() {
-		return tusError(http.StatusGone, "The upload was cancelled on the server.")
-	}
-	return tusError(http.StatusServiceUnavailable, "The upload was interrupted.")
-}
-
-// tusChunked follows a PATCH that ended, with err: a row cancelled on the
-// server ends and its upload goes; an upload not yet complete waits for
-// the sender's next PATCH, tusIdle at most.
-func (s *Server) tusChunked(u *tusUpload, err error) {
-	id := u.rec.Info.ID
-	var he handler.Error
-	if errors.As(err, &he) && he.HTTPResponse.StatusCode == http.StatusGone {
-		u.Terminate(context.Background())
-		s.tusEnd(id, transfer.ErrCancelled)
-		return
-	}
-	if f := faultOf(err); f == faultNoSpace || f == faultTooLarge {
-		// It will not fit: its bytes would only keep others from fitting.
-		u.Terminate(context.Background())
-		s.tusEnd(id, err)
-		return
-	}
-	if u.rec.Info.Offset == u.rec.Info.Size {
-		return // it lands, and its row ends, in tusFinish
-	}
-	t := &s.tus
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	live := t.live[id]
-	if live == nil {
-		return
-	}
-	live.rc = nil
-	if live.idle == nil {
-		live.idle = time.AfterFunc(tusIdle, func() {
-			s.tusEnd(id, errors.New("the sender did not come back"))
-		})
-	}
-}
-
-// tusEnd ends an upload's row, if it has one.
-func (s *Server) tusEnd(id string, err error) {
-	t := &s.tus
-	t.mu.Lock()
-	live := t.live[id]
-	delete(t.live, id)
-	t.mu.Unlock()
-	if live == nil {
-		return
-	}
-	if live.idle != nil {
-		live.idle.Stop()
-	}
-	if err == nil && live.part.Cancelled() {
-		err = transfer.ErrCancelled
-	}
-	live.part.Done(err)
-}
-
-// noticeHandler is a slog.Handler that turns tusd's warnings and errors
-// into notices in shareit's log, instead of lines on stderr behind the TUI.
-type noticeHandler struct {
-	t     *transfer.Tracker
-	level slog.Level
-	attrs []slog.Attr
-}
-
-func (h *noticeHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
-
-func (h *noticeHandler) Handle(_ context.Context, rec slog.Record) error {
-	var b strings.Builder
-	b.WriteString("tus: ")
-	b.WriteString(rec.Message)
-	add := func(a slog.Attr) bool {
-		b.WriteString(" " + a.Key + "=" + a.Value.String())
-		return true
-	}
-	for _, a := range h.attrs {
-		add(a)
-	}
-	rec.Attrs(add)
-	h.t.Notice(b.String())
-	return nil
-}
-
-func (h *noticeHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return &noticeHandler{t: h.t, level: h.level, attrs: append(h.attrs[:len(h.attrs):len(h.attrs)], attrs...)}
-}
-
-func (h *noticeHandler) WithGroup(string) slog.Handler { return h }
