@@ -157,6 +157,11 @@ func (s *Server) serveTus(w *responseWriter, r *http.Request) {
 	}
 	r = r.WithContext(context.WithValue(r.Context(), tusCtxKey{}, req))
 	h.Middleware(serve).ServeHTTP(w, r)
+	if r.Body != nil {
+		// Refused mid-body (a full disk): read on a little, so that a
+		// client still sending gets the answer, not a reset connection.
+		io.CopyN(io.Discard, r.Body, drainLimit)
+	}
 }
 
 // sameOrigin refuses what a page of another site sends: browsers add
