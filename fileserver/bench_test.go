@@ -2,6 +2,8 @@ package fileserver_test
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net"
@@ -9,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -197,5 +200,46 @@ func BenchmarkDownload(b *testing.B) {
 		if err != nil || n != size {
 			b.Fatalf("got %d bytes, %v", n, err)
 		}
+	}
+}
+
+// BenchmarkUploadSmall PUTs 16 KiB files, one after another on one
+// keep-alive connection, to the real server, which syncs each before it
+// answers: the cost per small upload (see docs/PERFORMANCE.md, uploads).
+// kind=tus sends each as one tus creation-with-upload POST.
+func BenchmarkUploadSmall(b *testing.B) {
+	for _, kind := range []string{"put", "tus"} {
+		b.Run("kind="+kind, func(b *testing.B) {
+			root := b.TempDir()
+			_, tracker, base := startServer(b, fileserver.Config{Root: root, Upload: true, Staging: b.TempDir()})
+			tracker.LogTo(io.Discard)
+			client := &http.Client{}
+			body := make([]byte, 16<<10)
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				name := fmt.Sprintf("f%07d.bin", i)
+				var req *http.Request
+				if kind == "put" {
+					req, _ = http.NewRequest("PUT", base+"/"+name, bytes.NewReader(body))
+				} else {
+					req, _ = http.NewRequest("POST", base+"/", bytes.NewReader(body))
+					req.Header.Set("Tus-Resumable", "1.0.0")
+					req.Header.Set("Upload-Length", strconv.Itoa(len(body)))
+					req.Header.Set("Upload-Metadata", "filename "+base64.StdEncoding.EncodeToString([]byte(name)))
+					req.Header.Set("Content-Type", "application/offset+octet-stream")
+				}
+				resp, err := client.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 201 {
+					b.Fatalf("status %d", resp.StatusCode)
+				}
+			}
+		})
 	}
 }

@@ -285,7 +285,7 @@ func TestBrowser(t *testing.T) {
 		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`[...document.querySelectorAll("form.up li")].some(li => li.textContent.includes("saved as notes (1).md"))`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 			t.Fatalf("waiting for the page to say the upload was renamed: %v", err)
 		}
-		if msg := eval[string](t, ctx, `[...document.querySelectorAll("form.up li.err")].map(li => li.textContent).join("|")`); msg != "huge.isotoo large: this server accepts up to 100 MiB" {
+		if msg := eval[string](t, ctx, `[...document.querySelectorAll("form.up li.err")].map(li => li.querySelector(".name").textContent + ": " + li.querySelector(".state").textContent).join("|")`); msg != "huge.iso: too large: this server accepts up to 100 MiB" {
 			t.Errorf("the page says %q about huge.iso, want that it is too large", msg)
 		}
 		if _, err := os.Stat(filepath.Join(root, "Documents", "huge.iso")); err == nil {

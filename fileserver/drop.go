@@ -15,10 +15,6 @@ import (
 // upload form. The check is one step of admit, so every upload path that
 // goes through ServeHTTP (the form, curl -F, curl -T, tus) inherits it.
 
-// dropTusPrefix is where tus uploads live while they arrive (tusPrefix,
-// once resumable uploads are in).
-const dropTusPrefix = "/.shareit-tus/"
-
 // dropText is the sentence of everything a drop box refuses.
 const dropText = "This is a drop box: you can send files here, but not see or take any."
 
@@ -29,10 +25,10 @@ func (s *Server) Drop() bool { return s.cfg.Drop }
 // everything else itself, returning false.
 func (s *Server) admitDrop(w *responseWriter, r *http.Request) bool {
 	// tus creates an upload with a POST to the folder (below), then asks
-	// and sends its bytes under its own path (issue 20's tusPrefix), which
-	// serves no file. A Tus-Resumable header alone is no pass: any client
+	// and sends its bytes under its own path (tusPrefix), which serves no
+	// file. A Tus-Resumable header alone is no pass: any client
 	// can send one.
-	tus := strings.HasPrefix(r.URL.Path, dropTusPrefix)
+	tus := strings.HasPrefix(r.URL.Path, tusPrefix)
 	top := !strings.Contains(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	switch {
 	case tus, r.Method == http.MethodOptions:

@@ -138,7 +138,7 @@ var (
 	pageTags = strings.Fields(`html head meta link title style body header h1 span a nav form p label input button
 		small ul table thead tr th tbody td footer script`)
 	pageAttrs = strings.Fields(`lang charset name content rel href class aria-label download method enctype data-max
-		data-limit type multiple required hidden colspan aria-sort`)
+		data-limit type multiple required hidden colspan aria-sort src`)
 )
 
 // FuzzListingPage: whatever the names, the page parses as HTML (with the
@@ -183,6 +183,9 @@ func FuzzListingPage(f *testing.F) {
 				for _, a := range n.Attr {
 					if !slices.Contains(pageAttrs, a.Key) || a.Namespace != "" {
 						t.Fatalf("<%s> has attribute %q, which shareit never writes:\n%s", n.Data, a.Key, page)
+					}
+					if a.Key == "src" && (n.Data != "script" || a.Val != tusJSPath) {
+						t.Fatalf("<%s src=%q>: the only source shareit writes is the tus bundle's:\n%s", n.Data, a.Val, page)
 					}
 				}
 				switch {

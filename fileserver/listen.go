@@ -160,6 +160,9 @@ func (s *Server) Run(ctx context.Context) error {
 	// they end at their next write or wait.
 	s.handlers.Wait()
 	s.flushRefused()
+	if s.cfg.CleanUploads {
+		s.cleanUploads()
+	}
 	return nil
 }
 

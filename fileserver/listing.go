@@ -186,8 +186,12 @@ func (s *Server) serveDir(w *responseWriter, r *http.Request, root *folder, rel 
 		body, err = cd.json.get(func() ([]byte, error) { return appendJSON(nil, cd.entries), nil })
 	} else {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", pageCSP())
 		v := s.viewOf(r)
+		csp := pageCSP()
+		if v.uploads { // the bundle of the resumable uploads, and nothing else
+			csp = strings.Replace(csp, "; img-src", scriptSource(r.Host)+"; img-src", 1)
+		}
+		w.Header().Set("Content-Security-Policy", csp)
 		body, err = cd.page(v).get(func() ([]byte, error) { return s.renderListing(root, rel, cd.entries, v) })
 	}
 	if err != nil {

@@ -122,13 +122,21 @@ func reservedWindowsName(name string) bool {
 // hidden, 400 for names Windows would read as something else (on Windows
 // only; see the rules above).
 func urlNameStatus(name string, hidden bool, goos string) int {
-	if !hidden && hiddenName(name) {
+	if !hidden && hiddenName(name) || uploadTemp(name) {
 		return http.StatusNotFound
 	}
 	if goos == "windows" && windowsNameProblem(name, goos) != "" {
 		return http.StatusBadRequest
 	}
 	return 0
+}
+
+// uploadTemp reports whether name is the temporary file of a form or PUT
+// upload still arriving (createTemp): never listed, archived nor served,
+// even with Hidden, so nothing half-done is ever visible.
+func uploadTemp(name string) bool {
+	return len(name) == len(tempPrefix)+16+len(tempSuffix) &&
+		strings.HasPrefix(name, tempPrefix) && strings.HasSuffix(name, tempSuffix)
 }
 
 // otherForm is name in the other Unicode normalization form: NFD if it is

@@ -68,6 +68,11 @@ type Config struct {
 	AskWait time.Duration // how long a device waits for an answer; 0 means DefaultAskWait
 	// Drop makes a drop box: uploads only, nothing listed or served.
 	Drop bool
+	// Staging is where resumable uploads wait until complete; "" lets
+	// shareit choose (staging). CleanUploads removes those not complete
+	// when Run returns, instead of keeping them a day for a restart.
+	Staging      string
+	CleanUploads bool
 }
 
 // Server is the HTTP side of shareit: a handler for one folder, and the
@@ -97,6 +102,10 @@ type Server struct {
 	handlers sync.WaitGroup
 	rests    quickRests // the quick lane's answers waiting for room
 	refusals refusals   // requests refused before a handler, per client
+	tus      tusState   // resumable uploads
+	sums     sumCache   // files' SHA-256, by version
+	bufs     uploadBufs // uploads' copy buffers, reused
+	stages   sync.Map   // resumable uploads' staging, by the folder they land in (staging)
 }
 
 // folder is the served folder, opened; or one item of a share of several,
@@ -238,6 +247,10 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if isTus(r) {
+		s.serveTus(w, r)
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		if r.Method == http.MethodPost && r.URL.RawQuery == "text" && s.Uploads() {
 			s.receiveText(w, r)
@@ -297,6 +310,8 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		redirect(w, r, strings.TrimSuffix(r.URL.EscapedPath(), "/"))
 	case r.URL.RawQuery == "qr":
 		s.serveLinkPage(w, r, path.Base(r.URL.Path), r.URL.EscapedPath(), fi)
+	case r.URL.RawQuery == "hash=sha256":
+		s.serveSum(w, r, f, fi)
 	default:
 		s.serveFile(w, r, f, nil, fi)
 	}
@@ -307,7 +322,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // its key. Four syscalls fewer per small file (open, the poller's try,
 // fstat, close). False when it did not answer.
 func (s *Server) serveCached(w *responseWriter, r *http.Request, root *folder, rel string) bool {
-	if strings.HasSuffix(r.URL.Path, "/") {
+	if strings.HasSuffix(r.URL.Path, "/") || r.URL.RawQuery == "hash=sha256" {
 		return false
 	}
 	fi, err := s.statFile(root, rel)

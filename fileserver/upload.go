@@ -3,8 +3,10 @@ package fileserver
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"hash"
 	"io"
 	"io/fs"
 	"net"
@@ -59,9 +61,11 @@ func (e readError) Unwrap() error { return e.err }
 
 // saved is one file an upload created.
 type saved struct {
-	name string
-	size int64
-	url  string // absolute, escaped
+	name   string
+	size   int64
+	url    string // absolute, escaped
+	result string // landedCreated, landedRenamed or landedAlready
+	sum    string // hex SHA-256
 }
 
 func (s *Server) serveUpload(w *responseWriter, r *http.Request) {
@@ -76,6 +80,9 @@ func (s *Server) serveUpload(w *responseWriter, r *http.Request) {
 	r.Body = body
 	files, err := s.upload(r, body)
 	if body.part != nil {
+		if len(files) == 1 {
+			body.part.SetSum(files[0].sum)
+		}
 		body.part.Done(err)
 	}
 	// A long upload may have outlived the write deadline set at its start.
@@ -86,6 +93,16 @@ func (s *Server) serveUpload(w *responseWriter, r *http.Request) {
 	}
 	s.arrived(w.client, files)
 	h := w.Header()
+	status := http.StatusOK // every file was already there
+	for _, f := range files {
+		if f.result != landedAlready {
+			status = http.StatusCreated
+		}
+	}
+	if len(files) == 1 {
+		h.Set("Upload-Result", files[0].result)
+		h.Set("Upload-Sha256", files[0].sum)
+	}
 	switch {
 	case r.Method == http.MethodPost && strings.Contains(r.Header.Get("Accept"), "text/html"):
 		// The page's form without its script: back to the folder, which
@@ -108,9 +125,13 @@ func (s *Server) serveUpload(w *responseWriter, r *http.Request) {
 			b = strconv.AppendInt(b, f.size, 10)
 			b = append(b, `,"url":`...)
 			b = appendJSONString(b, f.url)
+			b = append(b, `,"result":`...)
+			b = appendJSONString(b, f.result)
+			b = append(b, `,"sha256":`...)
+			b = appendJSONString(b, f.sum)
 			b = append(b, '}')
 		}
-		writeBody(w, r, http.StatusCreated, "application/json", append(b, "]\n"...), files[0].url)
+		writeBody(w, r, status, "application/json", append(b, "]\n"...), files[0].url)
 	default:
 		var b []byte
 		for _, f := range files {
@@ -118,7 +139,7 @@ func (s *Server) serveUpload(w *responseWriter, r *http.Request) {
 			b = append(b, '\n')
 		}
 		h.Set("X-Content-Type-Options", "nosniff")
-		writeBody(w, r, http.StatusCreated, "text/plain; charset=utf-8", b, files[0].url)
+		writeBody(w, r, status, "text/plain; charset=utf-8", b, files[0].url)
 	}
 }
 
@@ -151,14 +172,11 @@ func (s *Server) upload(r *http.Request, body *uploadBody) ([]saved, error) {
 	if limit := s.cfg.MaxUpload; limit > 0 && r.ContentLength > limit {
 		return nil, errTooLarge
 	}
-	root, rel, base, err := s.uploadPlace(rel)
+	t, err := s.uploadTarget(rel, "")
 	if err != nil {
 		return nil, err
 	}
-	dir, err := s.uploadRoot(root, rel)
-	if err != nil {
-		return nil, err
-	}
+	dir, base := t.dir, t.base
 	defer dir.Close()
 	begin := func(name string) {
 		body.begin(s.tracker, transfer.Info{
@@ -172,19 +190,29 @@ func (s *Server) upload(r *http.Request, body *uploadBody) ([]saved, error) {
 	}
 
 	if r.Method == http.MethodPut {
-		// Refused before the body is sent (curl waits for 100 Continue);
-		// the link below still refuses a name taken meanwhile.
-		if _, err := dir.Lstat(name); err == nil {
+		// Refused before the body is sent (curl waits for 100 Continue),
+		// unless the body may be the same file, "already there" (place);
+		// the link still refuses a name taken meanwhile.
+		if fi, err := dir.Lstat(name); err == nil && (!fi.Mode().IsRegular() || fi.Size() != r.ContentLength) {
 			return nil, &os.LinkError{Op: "put", Old: name, New: name, Err: fs.ErrExist}
 		}
-		got, n, err := s.receive(dir, name, body, false, func() { begin(name) })
+		f, err := s.receive(dir, name, body, false, func() { begin(name) })
 		if err != nil {
 			return nil, err
 		}
-		s.dirs.drop(dirKey{root, rel}) // seen at once, whatever the OS's watcher
-		return []saved{{got, n, base + pathEscape(got)}}, nil
+		s.dirs.drop(dirKey{t.root, t.rel}) // seen at once, whatever the OS's watcher
+		f.url = base + pathEscape(f.name)
+		return []saved{f}, nil
 	}
 
+	// The multipart reader asks for 4 KiB at a time: a larger buffer
+	// under it makes far fewer reads of the connection.
+	br := s.bufs.reader(body)
+	defer s.bufs.putReader(br)
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{br, body}
 	mr, err := r.MultipartReader() // reads body
 	if err != nil {
 		return nil, refuse(http.StatusBadRequest, "Send files as a multipart form (curl -F file=@name), or PUT them (curl -T name).")
@@ -213,21 +241,101 @@ func (s *Server) upload(r *http.Request, body *uploadBody) ([]saved, error) {
 				begin(name)
 			}
 		}
-		got, n, err := s.receive(dir, name, part, true, started)
+		f, err := s.receive(dir, name, part, true, started)
 		if err != nil {
 			return nil, err
 		}
-		s.dirs.drop(dirKey{root, rel})
-		files = append(files, saved{got, n, base + pathEscape(got)})
+		s.dirs.drop(dirKey{t.root, t.rel})
+		f.url = base + pathEscape(f.name)
+		files = append(files, f)
 	}
 	if len(files) == 0 {
 		return nil, refuse(http.StatusBadRequest, "The form holds no file: choose one first.")
 	}
 	// Read what follows the last part, so the transfer counts every byte.
-	if _, err := io.Copy(io.Discard, body); err != nil {
+	if _, err := io.Copy(io.Discard, r.Body); err != nil {
 		return nil, bodyError(err)
 	}
 	return files, nil
+}
+
+// landing is where an upload lands (uploadTarget).
+type landing struct {
+	dir  *os.Root // the folder it lands in, opened: the caller closes it
+	name string   // the file's own name in dir
+	base string   // dir's escaped URL; "" when it is not shared (--upload-to)
+	root *folder  // the shared folder that holds it ...
+	rel  string   // ... and its path there, for the listing cache
+}
+
+// uploadTarget is where an upload lands, the one place that decides it
+// for the form, PUT and tus: the folder rel posted to, as uploadPlace puts
+// it (the folder itself, or --upload-to) and, for a path with folders in
+// it (uploadPath), its sub-folders, made as needed.
+func (s *Server) uploadTarget(rel, path string) (landing, error) {
+	root, in, base, err := s.uploadPlace(rel)
+	if err != nil {
+		return landing{}, err
+	}
+	dir, err := s.uploadRoot(root, in)
+	if err != nil {
+		return landing{}, err
+	}
+	t := landing{dir: dir, name: path, base: base, root: root, rel: in}
+	folders := ""
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		folders, t.name = path[:i], path[i+1:]
+	}
+	if folders == "" {
+		return t, nil
+	}
+	if err := dir.MkdirAll(folders, 0o755); err != nil {
+		dir.Close()
+		return landing{}, err
+	}
+	sub, err := dir.OpenRoot(folders)
+	dir.Close()
+	if err != nil {
+		return landing{}, err
+	}
+	t.dir = sub
+	if t.base != "" {
+		for part := range strings.SplitSeq(folders, "/") {
+			t.base += pathEscape(part) + "/"
+		}
+	}
+	return t, nil
+}
+
+// uploadPath checks the name a resumable upload gives its file: a name,
+// cleaned as uploadName does, or a relative path from a folder that was
+// picked or dropped ("photos/2024/a.jpg"), whose every part must be a name
+// uploadName accepts as it is. Anything that could climb out or hide is
+// refused, not mended: "..", a leading "/" or drive, empty parts, control
+// characters. It returns a reason for people when the path is refused.
+func (s *Server) uploadPath(raw string) (path, msg string) {
+	if !strings.ContainsAny(raw, `/\`) {
+		return s.uploadName(raw)
+	}
+	if strings.ContainsRune(raw, '\\') {
+		return "", "A folder path uses / between its names."
+	}
+	parts := strings.Split(raw, "/")
+	if len(parts) > 64 {
+		return "", "The folder path is too deep."
+	}
+	for _, part := range parts {
+		name, msg := s.uploadName(part)
+		switch {
+		case part == "":
+			return "", "A folder path must be relative, with a name between each /."
+		case msg != "":
+			return "", msg
+		case name != part:
+			return "", "A name in the folder path holds characters shareit does not accept."
+		}
+	}
+	return raw, ""
 }
 
 // uploadRoot opens the folder rel to create files in, under the same rules
@@ -289,18 +397,20 @@ func (s *Server) uploadName(raw string) (name, msg string) {
 	return name, ""
 }
 
-// receive streams r into a hidden temporary file in dir, syncs it, and
-// links it as name or, when rename, the first of "name (1).ext",
-// "name (2).ext"… that is free. It calls started once the
-// temporary file exists, and returns the name used and the size.
-func (s *Server) receive(dir *os.Root, name string, r io.Reader, rename bool, started func()) (string, int64, error) {
+// receive streams r into a hidden temporary file in dir, hashing it, syncs
+// it, and gives it its name by the rules of place. It calls started once
+// the temporary file exists.
+func (s *Server) receive(dir *os.Root, name string, r io.Reader, rename bool, started func()) (saved, error) {
 	tmp, f, err := createTemp(dir)
 	if err != nil {
-		return "", 0, err
+		return saved{}, err
 	}
 	started()             // the transfer shows once there is somewhere to write it
 	defer dir.Remove(tmp) // once linked, the file lives on under its name
-	n, err := copyBody(f, r)
+	h := sha256.New()
+	buf := s.bufs.get()
+	defer s.bufs.put(buf)
+	n, err := copyBody(f, r, h, buf)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -308,27 +418,73 @@ func (s *Server) receive(dir *os.Root, name string, r io.Reader, rename bool, st
 		err = cerr
 	}
 	if err != nil {
-		return "", 0, err
+		return saved{}, err
 	}
+	in := &incoming{size: n, sum: h.Sum(nil), link: func(final string) error { return link(dir, tmp, final) }}
+	final, result, err := s.place(dir, name, in, rename)
+	if err != nil {
+		return saved{}, err
+	}
+	return saved{name: final, size: n, result: result, sum: hexSum(in.sum)}, nil
+}
+
+// incoming is a complete, synced file about to get its name.
+type incoming struct {
+	size int64
+	sum  []byte // SHA-256
+	// link gives it the name final, failing with fs.ErrExist if taken.
+	link func(final string) error
+	// copy, if not nil, is the way when link fails otherwise (another file
+	// system): it copies the file to a synced temporary file in the folder.
+	copy func() (tmp string, err error)
+}
+
+// place names a received file in dir by the rules for name clashes, the
+// same for the form, PUT and tus: a free name is taken (landedCreated); a
+// taken one that holds the same bytes means the file is already there
+// (landedAlready, nothing written); otherwise, when rename, the first free
+// of "name (1).ext", "name (2).ext"… (landedRenamed), or fs.ErrExist.
+func (s *Server) place(dir *os.Root, name string, in *incoming, rename bool) (final, result string, err error) {
 	for i := 0; ; i++ {
-		final := name
+		final = name
 		if i > 0 {
 			final = numbered(name, i)
 		}
-		err := link(dir, tmp, final)
-		if err == nil {
-			return final, n, nil
+		err := in.link(final)
+		if err != nil && !errors.Is(err, fs.ErrExist) && in.copy != nil {
+			tmp, cerr := in.copy()
+			if tmp != "" {
+				defer dir.Remove(tmp)
+			}
+			if cerr != nil {
+				return "", "", cerr
+			}
+			in.copy, in.link = nil, func(final string) error { return link(dir, tmp, final) }
+			err = in.link(final)
 		}
-		if !errors.Is(err, fs.ErrExist) || !rename || i == 9999 {
-			return "", 0, err
+		switch {
+		case err == nil && i == 0:
+			return final, landedCreated, nil
+		case err == nil:
+			return final, landedRenamed, nil
+		case !errors.Is(err, fs.ErrExist):
+			return "", "", err
+		case s.sameFile(dir, final, in.size, in.sum):
+			return final, landedAlready, nil
+		case !rename || i == 9999:
+			return "", "", err
 		}
 	}
 }
 
+// writebackEvery is how often a received file's new bytes are sent on
+// their way to the disk (startWriteback), a multiple of copyBody's buffer.
+const writebackEvery = 8 << 20
+
 // copyBody copies r to f in large writes (a multipart part reads a few
-// KiB at a time) until r ends with io.EOF; any other error is the body's.
-func copyBody(f *os.File, r io.Reader) (int64, error) {
-	buf := make([]byte, 256<<10)
+// KiB at a time), and to h unless nil, until r ends with io.EOF; any other
+// error is the body's.
+func copyBody(f *os.File, r io.Reader, h hash.Hash, buf []byte) (int64, error) {
 	var n int64
 	for {
 		m, err := 0, error(nil)
@@ -341,7 +497,13 @@ func copyBody(f *os.File, r io.Reader) (int64, error) {
 			if _, werr := f.Write(buf[:m]); werr != nil {
 				return n, werr
 			}
+			if h != nil {
+				h.Write(buf[:m])
+			}
 			n += int64(m)
+			if n%writebackEvery == 0 {
+				startWriteback(f, n-writebackEvery, writebackEvery)
+			}
 		}
 		switch {
 		case err == io.EOF:
@@ -352,13 +514,20 @@ func copyBody(f *os.File, r io.Reader) (int64, error) {
 	}
 }
 
+// The name of an upload's temporary file: tempPrefix, 16 hex digits,
+// tempSuffix (uploadTemp).
+const (
+	tempPrefix = ".shareit-upload-"
+	tempSuffix = ".part"
+)
+
 // createTemp creates a new hidden file in dir, readable by all (0644, less
 // the umask), as uploaded files are.
 func createTemp(dir *os.Root) (string, *os.File, error) {
 	for {
 		var b [8]byte
 		rand.Read(b[:])
-		name := ".shareit-upload-" + hex.EncodeToString(b[:]) + ".part"
+		name := tempPrefix + hex.EncodeToString(b[:]) + tempSuffix
 		f, err := dir.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if errors.Is(err, fs.ErrExist) {
 			continue

@@ -121,7 +121,8 @@ func TestUploadClients(t *testing.T) {
 		{"script (JSON)", func(t *testing.T) (int, string) {
 			resp, body := postFiles(t, base+"/in/", http.Header{"Accept": {"application/json"}}, part{"js.txt", "from the script\n"})
 			return resp.StatusCode, string(body)
-		}, map[string]string{"js.txt": "from the script\n"}, `[{"name":"js.txt","size":16,"url":"/in/js.txt"}]` + "\n"},
+		}, map[string]string{"js.txt": "from the script\n"}, `[{"name":"js.txt","size":16,"url":"/in/js.txt","result":"created","sha256":"` +
+			sumHex([]byte("from the script\n")) + `"}]` + "\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -208,7 +209,7 @@ func TestUploadNames(t *testing.T) {
 		{"unicode", "café ☕.txt", false, 201, "café ☕.txt"},
 		{"odd characters", "a&b;c #1?%.txt", false, 201, "a&b;c #1?%.txt"},
 		{"unix path", "../../etc/passwd", false, 201, "passwd"},
-		{"windows path", `C:\Users\ana\report.pdf`, false, 201, "report.pdf"},
+		{"windows path", `C:\Users\ana\report.pdf`, false, 201, "report (1).pdf"}, // after "plain"
 		{"control characters", "tab\there\u0085.txt", false, 201, "tabhere.txt"},
 		{"malformed form", "bad\x01.txt", false, 400, ""},
 		{"bidi override", "\u202egnp.exe", false, 201, "gnp.exe"},
@@ -235,7 +236,8 @@ func TestUploadNames(t *testing.T) {
 				dir, url = rootHidden, baseHidden
 			}
 			before := dirFiles(t, dir)
-			resp, body := postFiles(t, url+"/", nil, part{tc.sent, "content"})
+			// Content of its own: the same as a file there would be "already there".
+			resp, body := postFiles(t, url+"/", nil, part{tc.sent, "content of " + tc.name})
 			if resp.StatusCode != tc.status {
 				t.Fatalf("got %d %q, want %d", resp.StatusCode, body, tc.status)
 			}
@@ -249,7 +251,7 @@ func TestUploadNames(t *testing.T) {
 				}
 				return
 			}
-			if after[tc.saved] != "content" {
+			if after[tc.saved] != "content of "+tc.name {
 				t.Errorf("got files %v, want %q", summarize(after), tc.saved)
 			}
 		})

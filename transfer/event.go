@@ -77,6 +77,7 @@ type Snapshot struct {
 	// Complete is set once it ended: its parts delivered every byte of
 	// the whole (the rule is coverage.complete's).
 	Complete bool
+	Sum      string // an upload's SHA-256 in hex, once it landed; "" otherwise
 }
 
 // Fraction is how much of the transfer is done, from 0 to 1, or -1 when the

@@ -97,6 +97,7 @@ type logical struct {
 	moved   int64    // bytes it has likely moved by the last tick (meter.rate)
 	stalled bool     // no byte for a while (meter.rate)
 	cover   coverage // what the parts delivered of the whole
+	sum     string   // an upload's SHA-256 in hex, once it landed (Part.SetSum)
 }
 
 type client struct {
@@ -442,6 +443,7 @@ func (x *logical) snapshot(now time.Time, paused bool) Snapshot {
 		Started:   x.started,
 		State:     Active,
 		Paused:    paused,
+		Sum:       x.sum,
 	}
 }
 
@@ -485,6 +487,14 @@ func (p *Part) Wait(ctx context.Context) error {
 			return ctx.Err()
 		}
 	}
+}
+
+// SetSum records the SHA-256 (hex) of what an upload received, shown
+// when it ends.
+func (p *Part) SetSum(sum string) {
+	p.t.mu.Lock()
+	p.x.sum = sum
+	p.t.mu.Unlock()
 }
 
 // Cancelled reports whether the transfer was cancelled.

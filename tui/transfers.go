@@ -414,7 +414,9 @@ func (t transfersView) rowView(r transferRow, c transferCols, client string) str
 	speedStyle, etaStyle := st.Row.Plain, st.Row.Muted
 	switch {
 	case r.State == transfer.Finished:
-		speed, speedStyle, eta = "done", st.State.Finished, ""
+		// An upload's digest begins where the time left was: enough to
+		// compare by eye with the sender's sha256sum.
+		speed, speedStyle, eta = "done", st.State.Finished, r.Sum[:min(len(r.Sum), etaW)]
 	case r.State == transfer.Failed:
 		speed, speedStyle, eta = "failed", st.State.Failed, ""
 	case r.State == transfer.Cancelled:

@@ -81,6 +81,7 @@ func run(args []string) error {
 		FollowSymlinks: o.followSymlinks,
 		Upload:         o.upload.on,
 		MaxUpload:      o.upload.max,
+		CleanUploads:   o.upload.clean,
 		Auth:           o.access.credentials(),
 		TLS:            o.access.tls,
 		CertFile:       o.access.certFile,

@@ -26,7 +26,8 @@ type receipt struct {
 	Complete  bool      `json:"complete"`
 	Duration  float64   `json:"duration"` // seconds
 	Error     string    `json:"error,omitempty"`
-	Text      string    `json:"text,omitempty"` // a text sent, as sent
+	Text      string    `json:"text,omitempty"`   // a text sent, as sent
+	SHA256    string    `json:"sha256,omitempty"` // of an upload that landed
 }
 
 // receiptSink appends a receipt line per finished transfer to a file. It
@@ -123,6 +124,7 @@ func transferReceipt(s transfer.Snapshot) (receipt, bool) {
 		Complete:  s.Complete,
 		Duration:  seconds(s.Ended.Sub(s.Started)),
 		Error:     s.Err,
+		SHA256:    s.Sum,
 	}
 	if s.State == transfer.Cancelled {
 		rc.Error = "cancelled"

@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -78,6 +80,7 @@ func TestReceipt(t *testing.T) {
 		Complete  bool      `json:"complete"`
 		Duration  float64   `json:"duration"`
 		Error     string    `json:"error"`
+		SHA256    string    `json:"sha256"`
 	}
 	var got []line
 	sc := bufio.NewScanner(bytes.NewReader(raw[len(before):]))
@@ -121,6 +124,9 @@ func TestReceipt(t *testing.T) {
 			// The upload's path is the uploads code's to name (a PUT's is
 			// the target's, for now given twice): only its end is checked.
 			path = "/" + filepath.Base(g.Path)
+			if sum := sha256.Sum256([]byte("up\n")); g.SHA256 != hex.EncodeToString(sum[:]) {
+				t.Errorf("line %d: the upload's sha256 is %q, want that of what was sent", i+1, g.SHA256)
+			}
 		}
 		if path != w.path || g.Kind != w.kind || g.Client != "127.0.0.1" || !strings.HasPrefix(g.UserAgent, w.ua) {
 			t.Errorf("line %d: got %s %q by %s (%q), want %s %q by 127.0.0.1 (%q)", i+1, g.Kind, g.Path, g.Client, g.UserAgent, w.kind, w.path, w.ua)

@@ -11,15 +11,17 @@ import (
 
 // uploadOptions are the flags for uploads: off unless asked for.
 type uploadOptions struct {
-	on  bool
-	max int64  // bytes; 0 = no limit
-	to  string // --upload-to: the folder uploads land in
+	on    bool
+	max   int64  // bytes; 0 = no limit
+	to    string // --upload-to: the folder uploads land in
+	clean bool   // remove unfinished resumable uploads at exit
 }
 
 func addUploadFlags(fs *pflag.FlagSet, u *uploadOptions) {
-	fs.BoolVarP(&u.on, "upload", "u", false, "accept uploads: the page's form with drag and drop, curl -F file=@x, curl -T x (u toggles them in the TUI)")
+	fs.BoolVarP(&u.on, "upload", "u", false, "accept uploads: the page (resumable, with folders), curl -F file=@x, curl -T x, tus clients (u toggles them in the TUI)")
 	fs.StringVar(&u.to, "upload-to", "", "where uploads land: the folder `DIR` (needed with -u when one file or several paths are shared, and with --drop for several)")
 	fs.Var(sizeFlag{&u.max}, "max-upload", "the largest upload accepted, e.g. 100MB or 2GiB (default: no limit)")
+	fs.BoolVar(&u.clean, "clean-uploads", false, "at exit, remove resumable uploads not yet complete (default: kept a day, to resume after a restart)")
 }
 
 // sizeFlag is a flag that holds a size in bytes, parsed as it is set, so a

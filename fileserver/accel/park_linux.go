@@ -53,8 +53,11 @@ type parking struct {
 	// full is the size of net/http's read buffer, the longest read asked
 	// for: a read that long finds the buffer empty, so nothing of the next
 	// request is buffered, and leaving loses nothing.
-	full     int
-	deadline time.Time // the read deadline net/http set
+	full int
+	// deadline is the read deadline net/http set; mu guards it, as a
+	// cancel sets one from another goroutine to cut a blocked read.
+	mu       sync.Mutex
+	deadline time.Time
 	// A connection parked before its first request keeps the header
 	// timeout that began when it was accepted: net/http, taking it back as
 	// new, would start another. Serve goroutine only.
@@ -79,7 +82,10 @@ func (c *conn) Read(p []byte) (int, error) {
 	wake := time.Now().Add(parkAfter)
 	// Never parked: a connection with part of a request buffered, or
 	// without a deadline, or with one due before parking would pay off.
-	if len(p) < pk.full || pk.deadline.IsZero() || pk.deadline.Before(wake) {
+	pk.mu.Lock()
+	deadline := pk.deadline
+	pk.mu.Unlock()
+	if len(p) < pk.full || deadline.IsZero() || deadline.Before(wake) {
 		pk.idle.Store(false)
 		return c.TCPConn.Read(p)
 	}
@@ -87,7 +93,7 @@ func (c *conn) Read(p []byte) (int, error) {
 	n, err := c.TCPConn.Read(p)
 	if n > 0 || err == nil {
 		pk.idle.Store(false)
-		c.TCPConn.SetReadDeadline(pk.deadline)
+		c.TCPConn.SetReadDeadline(deadline)
 		return n, err
 	}
 	if errors.Is(err, os.ErrDeadlineExceeded) && pk.state.CompareAndSwap(live, leaving) {
@@ -113,7 +119,9 @@ func (pk *parking) note(t time.Time) time.Time {
 	if !t.IsZero() && !pk.headerBy.IsZero() && t.After(pk.headerBy) {
 		t = pk.headerBy
 	}
+	pk.mu.Lock()
 	pk.deadline = t
+	pk.mu.Unlock()
 	return t
 }
 
@@ -122,11 +130,14 @@ func (pk *parking) note(t time.Time) time.Time {
 // once parked, the conn is no longer the TCP connection's owner.
 func (c *conn) Close() error {
 	if c.park.state.CompareAndSwap(leaving, left) {
+		c.park.mu.Lock()
+		deadline := c.park.deadline
+		c.park.mu.Unlock()
 		var headerBy time.Time
 		if c.park.fresh {
-			headerBy = c.park.deadline
+			headerBy = deadline
 		}
-		c.park.l.park(c.TCPConn, c.park.deadline, headerBy)
+		c.park.l.park(c.TCPConn, deadline, headerBy)
 		return nil
 	}
 	if c.park.state.Load() == left {
