@@ -218,8 +218,8 @@ func TestBrowserResumable(t *testing.T) {
 		proxy.restore()
 		setOffline(t, ctx, false)
 		waitPage(t, ctx, "the upload to land", state+`.startsWith("done")`)
-		if got := eval[string](t, ctx, state); !strings.Contains(got, sumHex(data)) {
-			t.Errorf("the page says %q, want the SHA-256 %s", got, sumHex(data))
+		if got := eval[string](t, ctx, state); !strings.Contains(got, sumHex(data)) || !strings.Contains(got, "resumed after a break") {
+			t.Errorf("the page says %q, want the SHA-256 %s and that it resumed", got, sumHex(data))
 		}
 		if got, _ := os.ReadFile(filepath.Join(root, "in", "offline.bin")); string(got) != string(data) {
 			t.Errorf("offline.bin: %d bytes, not those sent", len(got))
@@ -377,4 +377,30 @@ func TestBrowserResumable(t *testing.T) {
 			t.Error("the restarted server took no PATCH: nothing resumed there")
 		}
 	})
+}
+
+// TestBrowserDroppedFolder: a folder dropped where the browser gives no
+// folder entries arrives as a typeless file of a multiple of 4 KiB; the
+// page says to choose the folder with the button and sends nothing, where
+// it once sent a bogus 4 KiB file.
+func TestBrowserDroppedFolder(t *testing.T) {
+	root := t.TempDir()
+	_, tracker, base := startServer(t, fileserver.Config{Root: root, Upload: true, Staging: t.TempDir()})
+	rq := collect(t, tracker)
+	ctx := longTab(t, newBrowser(t))
+	run(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/"))
+	// A synthetic drop: its items have no file-system entries, as in a
+	// browser without the entries API.
+	eval[bool](t, ctx, `(() => {
+		const dt = new DataTransfer();
+		dt.items.add(new File([new Uint8Array(4096)], "photos"));
+		return document.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+	})()`)
+	waitPage(t, ctx, "the page to say a folder cannot be dropped", `document.querySelector("form.up li") !== null && document.querySelector("form.up li").textContent.includes("folders cannot be dropped in this browser")`)
+	if n := rq.count("POST", 201); n != 0 {
+		t.Errorf("%d uploads were made of a dropped folder, want none", n)
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 0 {
+		t.Errorf("the folder holds %d entries after a dropped folder, want none", len(entries))
+	}
 }

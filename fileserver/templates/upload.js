@@ -151,6 +151,9 @@
   function landed(job, result, name, sum) {
     var text = result === "already there" ? "already there" :
       name && name !== job.file.name ? "saved as " + name : "done";
+    // Said on the result too: the "resumed" of the progress line may have
+    // been on screen for a moment only.
+    if (job.resumed) { text += " · resumed after a break"; }
     finish(job, "done", text + (sum ? " · SHA-256 " + sum : ""), "ok");
     job.bar.value = 1;
   }
