@@ -198,15 +198,7 @@ func (s *Server) serveDir(w *responseWriter, r *http.Request, root *folder, rel 
 		s.error(w, r, http.StatusInternalServerError)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Add("Vary", "Accept")
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(body)
-	}
+	writePage(w, r, body)
 }
 
 // buildDir reads the folder d (fi, open as h) into a cachedDir, and keeps

@@ -142,8 +142,8 @@ func (s *Server) writeSingle(w *responseWriter, r *http.Request, p *singlePage) 
 	writePage(w, r, b.b)
 }
 
-// writePage sends a page made for this request: never cached, as the share
-// may change under it.
+// writePage sends a page of shareit's (a listing, the page of a file or a
+// text): revalidated each time, as the share may change under it.
 func writePage(w *responseWriter, r *http.Request, body []byte) {
 	h := w.Header()
 	h.Set("Content-Length", strconv.Itoa(len(body)))

@@ -392,6 +392,16 @@ func (m *Model) setStyles(st Styles) {
 	m.urls.restyle()
 }
 
+// toggleInPlace shows one of the lists that take the running transfers'
+// place (history, messages, links), or the transfers again when it shows.
+func (m *Model) toggleInPlace(which *bool) {
+	on := !*which
+	m.showHistory, m.showMessages, m.showLinks = false, false, false
+	*which = on
+	m.focus = panelTransfers
+	m.refreshLinks() // the URL panel shows the selected link only while they show
+}
+
 // handleKey acts on a key press according to the mode.
 func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	k := m.keys
@@ -545,23 +555,11 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.Cancel):
 		m.cancelSelected()
 	case key.Matches(msg, k.History):
-		m.showHistory = !m.showHistory
-		m.showMessages = false
-		m.showLinks = false
-		m.focus = panelTransfers
-		m.refreshLinks()
+		m.toggleInPlace(&m.showHistory)
 	case key.Matches(msg, k.Messages):
-		m.showMessages = !m.showMessages
-		m.showHistory = false
-		m.showLinks = false
-		m.focus = panelTransfers
-		m.refreshLinks()
+		m.toggleInPlace(&m.showMessages)
 	case key.Matches(msg, k.Links):
-		m.showLinks = !m.showLinks
-		m.showHistory = false
-		m.showMessages = false
-		m.focus = panelTransfers
-		m.refreshLinks()
+		m.toggleInPlace(&m.showLinks)
 	case key.Matches(msg, k.NewLink):
 		return m.openLinkPath()
 	case key.Matches(msg, k.Revoke):
