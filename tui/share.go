@@ -35,12 +35,11 @@ func (it Item) urlPath() string {
 // itemsView is the list `R` shows in the transfers' place: the shared
 // paths, one selected for removal.
 type itemsView struct {
-	st      *Styles
-	keys    keyMap
-	rows    []Item
-	sel     int
-	w, h    int
-	focused bool
+	st   *Styles
+	keys keyMap
+	rows []Item
+	sel  int
+	w, h int
 }
 
 func (v *itemsView) SetSize(w, h int) { v.w, v.h = w, h }

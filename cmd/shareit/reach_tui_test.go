@@ -46,6 +46,9 @@ func TestURLsFollowTheNetwork(t *testing.T) {
 	var got []string
 	for _, u := range urls {
 		got = append(got, u.label)
+		if !strings.HasSuffix(u.url, ":"+port+"/") {
+			t.Errorf("banner URL %s: not on the port shareit listens on, %s", u.url, port)
+		}
 	}
 	if want := "v0 eth9 docker0 localhost"; strings.Join(got, " ") != want {
 		t.Errorf("banner labels: got %q, want %q", strings.Join(got, " "), want)
