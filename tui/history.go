@@ -23,10 +23,9 @@ type historyView struct {
 	rows  []transfer.Snapshot // ended, oldest first
 	count [4]int              // every transfer that ended, by transfer.State
 	whole int                 // of them, the complete ones
-	sel   int                 // selected row, counted from the newest
-	off   int                 // first visible row, counted from the newest
+	newestFirst
 
-	w, h    int
+	w       int
 	focused bool
 }
 
@@ -36,11 +35,9 @@ func newHistoryView(st *Styles, keys keyMap) historyView {
 
 // SetSize sets the panel's size, title line included.
 func (v *historyView) SetSize(w, h int) {
-	v.w, v.h = w, h
-	v.off = scrollTo(v.off, v.sel, v.visibleRows(), len(v.rows))
+	v.w = w
+	v.resize(h, len(v.rows))
 }
-
-func (v historyView) visibleRows() int { return max(0, v.h-1) }
 
 // ended is the number of transfers that ended this session.
 func (v historyView) ended() int {
@@ -70,11 +67,8 @@ func (v historyView) at(i int) transfer.Snapshot { return v.rows[len(v.rows)-1-i
 
 // Update moves the selection.
 func (v historyView) Update(msg tea.Msg) (historyView, tea.Cmd) {
-	if k, ok := msg.(tea.KeyPressMsg); ok && len(v.rows) > 0 {
-		if d, ok := moveBy(k, v.keys, v.visibleRows(), len(v.rows)); ok {
-			v.sel = max(0, min(len(v.rows)-1, v.sel+d))
-			v.off = scrollTo(v.off, v.sel, v.visibleRows(), len(v.rows))
-		}
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		v.move(k, v.keys, len(v.rows))
 	}
 	return v, nil
 }
@@ -173,13 +167,4 @@ func (v historyView) summary() string {
 		parts = append(parts, itoa(cut)+" cut")
 	}
 	return strings.Join(append(parts, "h running"), " · ")
-}
-
-// click selects the row shown on line row under the title (0 is the first).
-func (v *historyView) click(row int) {
-	n := v.visibleRows()
-	off := max(0, min(v.off, len(v.rows)-n))
-	if i := off + row; row >= 0 && row < n && i < len(v.rows) {
-		v.sel = i
-	}
 }

@@ -33,10 +33,9 @@ type linksView struct {
 	keys keyMap
 
 	rows []Link // oldest first, as the controller has them
-	sel  int    // counted from the newest
-	off  int
+	newestFirst
 
-	w, h    int
+	w       int
 	focused bool
 	now     time.Time
 }
@@ -44,11 +43,9 @@ type linksView struct {
 func newLinksView(st *Styles, keys keyMap) linksView { return linksView{st: st, keys: keys} }
 
 func (v *linksView) SetSize(w, h int) {
-	v.w, v.h = w, h
-	v.off = scrollTo(v.off, v.sel, v.visibleRows(), len(v.rows))
+	v.w = w
+	v.resize(h, len(v.rows))
 }
-
-func (v linksView) visibleRows() int { return max(0, v.h-1) }
 
 func (v *linksView) setLinks(rows []Link) {
 	v.rows = rows
@@ -68,11 +65,8 @@ func (v linksView) selected() (Link, bool) {
 
 // Update moves the selection.
 func (v linksView) Update(msg tea.Msg) (linksView, tea.Cmd) {
-	if k, ok := msg.(tea.KeyPressMsg); ok && len(v.rows) > 0 {
-		if d, ok := moveBy(k, v.keys, v.visibleRows(), len(v.rows)); ok {
-			v.sel = max(0, min(len(v.rows)-1, v.sel+d))
-			v.off = scrollTo(v.off, v.sel, v.visibleRows(), len(v.rows))
-		}
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		v.move(k, v.keys, len(v.rows))
 	}
 	return v, nil
 }
@@ -263,14 +257,5 @@ func (m *Model) refreshLinks() {
 	m.urls.setURLs(m.ctrl.URLs())
 	if !browsing {
 		m.urls.setPath(m.pinned)
-	}
-}
-
-// click selects the row'th visible row (counted from the newest, as shown).
-func (v *linksView) click(row int) {
-	n := v.visibleRows()
-	off := max(0, min(v.off, len(v.rows)-n))
-	if i := off + row; row >= 0 && row < n && i < len(v.rows) {
-		v.sel = i
 	}
 }

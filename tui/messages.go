@@ -19,10 +19,9 @@ type messagesView struct {
 	keys keyMap
 
 	rows []transfer.Message // oldest first
-	sel  int                // selected row, counted from the newest
-	off  int                // first visible row, counted from the newest
+	newestFirst
 
-	w, h    int
+	w       int
 	focused bool
 }
 
@@ -32,11 +31,9 @@ func newMessagesView(st *Styles, keys keyMap) messagesView {
 
 // SetSize sets the panel's size, title line included.
 func (v *messagesView) SetSize(w, h int) {
-	v.w, v.h = w, h
-	v.off = scrollTo(v.off, v.sel, v.visibleRows(), len(v.rows))
+	v.w = w
+	v.resize(h, len(v.rows))
 }
-
-func (v messagesView) visibleRows() int { return max(0, v.h-1) }
 
 // add keeps a text; a selection below the newest stays on its row.
 func (v *messagesView) add(msg transfer.Message) {
@@ -60,11 +57,8 @@ func (v messagesView) selected() (transfer.Message, bool) {
 
 // Update moves the selection.
 func (v messagesView) Update(msg tea.Msg) (messagesView, tea.Cmd) {
-	if k, ok := msg.(tea.KeyPressMsg); ok && len(v.rows) > 0 {
-		if d, ok := moveBy(k, v.keys, v.visibleRows(), len(v.rows)); ok {
-			v.sel = max(0, min(len(v.rows)-1, v.sel+d))
-			v.off = scrollTo(v.off, v.sel, v.visibleRows(), len(v.rows))
-		}
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		v.move(k, v.keys, len(v.rows))
 	}
 	return v, nil
 }
@@ -101,13 +95,4 @@ func (v messagesView) View() string {
 		b.WriteString(truncate(oneLine(msg.Text), max(1, v.w-2-9-16)))
 	}
 	return b.String()
-}
-
-// click selects the row'th visible row (counted from the newest, as shown).
-func (v *messagesView) click(row int) {
-	n := v.visibleRows()
-	off := max(0, min(v.off, len(v.rows)-n))
-	if i := off + row; row >= 0 && row < n && i < len(v.rows) {
-		v.sel = i
-	}
 }

@@ -72,12 +72,12 @@ func (m Model) handleMouse(msg tea.MouseMsg) (Model, tea.Cmd) {
 		case panelTransfers:
 			switch {
 			case m.showLinks:
-				m.links.click(line - 1)
+				m.links.click(line-1, len(m.links.rows))
 				m.refreshLinks()
 			case m.showMessages:
-				m.messages.click(line - 1)
+				m.messages.click(line-1, len(m.messages.rows))
 			case m.showHistory:
-				m.history.click(line - 1)
+				m.history.click(line-1, len(m.history.rows))
 			default:
 				m.transfers.click(line - 1)
 			}
