@@ -1,17 +1,23 @@
 package fileserver_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"io/fs"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -402,5 +408,166 @@ func TestBrowserDroppedFolder(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(root); len(entries) != 0 {
 		t.Errorf("the folder holds %d entries after a dropped folder, want none", len(entries))
+	}
+}
+
+// TestBrowserDropFolder: a folder tree on disk and a file beside it are
+// dragged onto the page by Chromium itself (Input.dispatchDragEvent with
+// their paths, as the OS hands a drag to the browser), so the page gets
+// real folder entries; every file lands under its relative path with the
+// bytes it has on disk, and the page says each is done.
+func TestBrowserDropFolder(t *testing.T) {
+	root, staging := t.TempDir(), t.TempDir()
+	_, tracker, base := startServer(t, fileserver.Config{Root: root, Upload: true, Staging: staging})
+	rq := collect(t, tracker)
+	ctx := longTab(t, newBrowser(t))
+
+	src := t.TempDir()
+	files := map[string][]byte{
+		"album/a.jpg":            randomBytes(3<<10 + 1),
+		"album/sub/b.txt":        []byte("a note in a sub-folder\n"),
+		"album/sub/deeper/c.bin": randomBytes(300<<10 + 7),
+		"notes.txt":              []byte("dropped beside the folder\n"),
+	}
+	// More than the 100 entries Chromium gives per readEntries call: the
+	// page must read a folder until it says there is no more.
+	for i := range 101 {
+		files[fmt.Sprintf("album/burst/%03d.jpg", i)] = fmt.Appendf(nil, "frame %d", i)
+	}
+	for name, b := range files {
+		p := filepath.Join(src, filepath.FromSlash(name))
+		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		must(t, os.WriteFile(p, b, 0o644))
+	}
+	// An empty folder has no file to send: the page sends files only, so
+	// it is not made on the server.
+	must(t, os.Mkdir(filepath.Join(src, "album", "empty"), 0o755))
+
+	run(t, ctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/"))
+	// What the browser hands the page, seen before the page's own listener.
+	eval[bool](t, ctx, `(() => {
+		window.droppedEntries = null;
+		document.addEventListener("drop", e => {
+			window.droppedEntries = [...e.dataTransfer.items].map(it => {
+				const en = it.webkitGetAsEntry();
+				return en ? (en.isDirectory ? "dir " : "file ") + en.fullPath : "none";
+			});
+		}, true);
+		return true;
+	})()`)
+	at := eval[[]float64](t, ctx, `(() => {
+		const f = document.querySelector("form.up");
+		f.scrollIntoView({block: "center"});
+		const r = f.getBoundingClientRect();
+		const x = r.x + r.width / 2, y = r.y + r.height / 2;
+		return document.elementFromPoint(x, y).closest("form.up") ? [x, y] : [];
+	})()`)
+	if len(at) != 2 {
+		t.Fatal("the middle of the upload form is covered by something else")
+	}
+	drag := func(typ input.DispatchDragEventType) {
+		t.Helper()
+		data := &input.DragData{
+			Items:              []*input.DragDataItem{},
+			Files:              []string{filepath.Join(src, "album"), filepath.Join(src, "notes.txt")},
+			DragOperationsMask: 1, // copy
+		}
+		run(t, ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, input.DispatchDragEvent, input.DispatchDragEventParams{Type: typ, X: at[0], Y: at[1], Data: data})
+			return err
+		}))
+	}
+	drag(input.DispatchDragEventTypeDragEnter)
+	drag(input.DispatchDragEventTypeDragOver)
+	waitPage(t, ctx, "the form to show it takes the drop", `document.querySelector("form.up").classList.contains("drag")`)
+	drag(input.DispatchDragEventTypeDrop)
+
+	waitPage(t, ctx, "the drop to reach the page", `window.droppedEntries !== null`)
+	if got, want := eval[[]string](t, ctx, `window.droppedEntries`), []string{"dir /album", "file /notes.txt"}; !slices.Equal(got, want) {
+		t.Fatalf("the browser gave the page the entries %q, want %q", got, want)
+	}
+	// The page offers to show the folder once nothing is left to send.
+	waitPage(t, ctx, "the page to finish the drop", `document.querySelector("form.up li.more") !== null`)
+	if eval[bool](t, ctx, `document.querySelector("form.up").classList.contains("drag")`) {
+		t.Error("the form still shows a drag after the drop")
+	}
+	rows := eval[map[string]string](t, ctx, `Object.fromEntries([...document.querySelectorAll("form.up li:not(.more)")].map(li => [li.querySelector(".name").textContent, li.querySelector(".state").textContent]))`)
+	for name := range files {
+		if _, ok := rows[name]; !ok {
+			t.Errorf("the page does not list %s", name)
+		}
+	}
+	for name, state := range rows {
+		if _, ok := files[name]; !ok {
+			t.Errorf("the page lists %s, which was not dropped", name)
+		} else if !strings.HasPrefix(state, "done") {
+			t.Errorf("the page says %s: %q, want done", name, state)
+		}
+	}
+
+	// The tree in root is the dropped one, file for file, and nothing more.
+	got := map[string][]byte{}
+	dirs := map[string]bool{}
+	must(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == root {
+			return err
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			dirs[rel] = true
+			return nil
+		}
+		got[rel], err = os.ReadFile(p)
+		return err
+	}))
+	for name, want := range files {
+		if b, ok := got[name]; !ok {
+			t.Errorf("%s did not land", name)
+		} else if !bytes.Equal(b, want) {
+			t.Errorf("%s: %d bytes that are not the %d on disk", name, len(b), len(want))
+		}
+	}
+	for name := range got {
+		if _, ok := files[name]; !ok {
+			t.Errorf("%s was written, but was not dropped", name)
+		}
+	}
+	wantDirs := map[string]bool{"album": true, "album/sub": true, "album/sub/deeper": true, "album/burst": true}
+	if !maps.Equal(dirs, wantDirs) {
+		t.Errorf("folders made: %q, want %q (no empty one)", slices.Sorted(maps.Keys(dirs)), slices.Sorted(maps.Keys(wantDirs)))
+	}
+	// Nothing was left half-done outside root: the staging folder keeps
+	// only the records that answer a late HEAD, no data.
+	entries, err := os.ReadDir(staging)
+	must(t, err)
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".info") {
+			t.Errorf("the staging folder still holds %s", e.Name())
+		}
+	}
+
+	// A log line comes after its answer: wait for them.
+	rq.wait(t, "every upload to be logged", 20*time.Second, func(_ []transfer.Event, logs []*transfer.LogLine) bool {
+		n := 0
+		for _, l := range logs {
+			if l.Method == "POST" && l.Status == 201 {
+				n++
+			}
+		}
+		return n >= len(files)
+	})
+	if n := rq.count("POST", 201); n != len(files) {
+		t.Errorf("%d uploads were created, want one per file: %d", n, len(files))
+	}
+	rq.mu.Lock()
+	defer rq.mu.Unlock()
+	for _, l := range rq.logs {
+		if l.Status >= 400 {
+			t.Errorf("%s %s: %d", l.Method, l.URI, l.Status)
+		}
 	}
 }
