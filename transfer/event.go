@@ -64,10 +64,10 @@ type Snapshot struct {
 	// than the transfer's usual pauses between bursts: its speed is then
 	// meaningless and it has no ETA.
 	Stalled bool
-	// Moved is how many bytes it has likely moved by the snapshot, its
-	// speed carried forward from its last chunks (0: no estimate, Bytes
-	// is all there is). Bytes arrive in chunks; the ETA counts down
-	// between them.
+	// Moved is how many bytes it has likely moved by the snapshot: the
+	// line through its last chunks, at the snapshot's time (0: no
+	// estimate, Bytes is all there is). Bytes arrive in chunks; the ETA
+	// counts down between them.
 	Moved   int64
 	Started time.Time
 	Ended   time.Time // zero while active
@@ -100,7 +100,11 @@ func (s Snapshot) ETA() time.Duration {
 	if s.Size < 0 || s.Speed < 1 || s.State != Active || s.Stalled {
 		return -1
 	}
-	left := float64(max(s.Size-max(s.Bytes, s.Moved), 0))
+	moved := s.Bytes
+	if s.Moved > 0 {
+		moved = s.Moved
+	}
+	left := float64(max(s.Size-moved, 0))
 	return time.Duration(left / s.Speed * float64(time.Second))
 }
 

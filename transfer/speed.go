@@ -167,14 +167,12 @@ func (m *meter) rate(now time.Time) (bps float64, moved int64, stalled bool) {
 		return 0, last.bytes, false
 	}
 	perNs := cov / vt
-	// Where the bytes are now: each step carried forward at that speed,
-	// the furthest of them. A chunk ends when the buffers took its last
-	// byte; the step whose buffers were fullest is the one the body's
-	// last chunk will be like, so the time left counts from it, and goes
-	// down steadily between chunks.
-	ahead := float64(last.bytes)
-	for _, s := range m.steps {
-		ahead = max(ahead, float64(s.bytes)+perNs*float64(at-s.at))
-	}
+	// Where the bytes are now: the line through the steps at now. Each
+	// step is off the line by how full the buffers were when its chunk
+	// ended; the body's last chunk will be off it like a typical one, not
+	// like the fullest (which ran the time left a second or more short),
+	// so the time left counts from the line, and goes down steadily
+	// between chunks.
+	ahead := float64(first.bytes) + mb + perNs*(float64(at-first.at)-mt)
 	return perNs * float64(time.Second), int64(ahead), false
 }

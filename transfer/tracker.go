@@ -352,8 +352,11 @@ func (t *Tracker) run() {
 		select {
 		case <-t.stop:
 			return
-		case now := <-tick.C:
-			t.tick(now)
+		case <-tick.C:
+			// Stamped when the counts are read, not when the tick was
+			// due: on a busy machine this goroutine runs late, and the
+			// bytes of the delay would count as moved at the earlier time.
+			t.tick(time.Now())
 		}
 	}
 }
