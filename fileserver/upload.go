@@ -397,30 +397,27 @@ func (s *Server) uploadName(raw string) (name, msg string) {
 	return name, ""
 }
 
-// receive streams r into a hidden temporary file in dir, hashing it, syncs
+// receive streams r into a new file in dir (openTemp), hashing it, syncs
 // it, and gives it its name by the rules of place. It calls started once
 // the temporary file exists.
 func (s *Server) receive(dir *os.Root, name string, r io.Reader, rename bool, started func()) (saved, error) {
-	tmp, f, err := createTemp(dir)
+	t, err := openTemp(dir)
 	if err != nil {
 		return saved{}, err
 	}
-	started()             // the transfer shows once there is somewhere to write it
-	defer dir.Remove(tmp) // once linked, the file lives on under its name
+	started()         // the transfer shows once there is somewhere to write it
+	defer t.discard() // once linked, the file lives on under its name
 	h := sha256.New()
 	buf := s.bufs.get()
 	defer s.bufs.put(buf)
-	n, err := copyBody(f, r, h, buf)
+	n, err := copyBody(t.File, r, h, buf)
 	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
+		err = t.Sync() // a write the disk refused shows here at the latest
 	}
 	if err != nil {
 		return saved{}, err
 	}
-	in := &incoming{size: n, sum: h.Sum(nil), link: func(final string) error { return link(dir, tmp, final) }}
+	in := &incoming{size: n, sum: h.Sum(nil), link: t.link}
 	final, result, err := s.place(dir, name, in, rename)
 	if err != nil {
 		return saved{}, err
