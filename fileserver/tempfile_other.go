@@ -2,11 +2,15 @@
 
 package fileserver
 
-import "os"
+import (
+	"errors"
+	"os"
+)
+
+// No file without a name here: uploads use hidden names (createTemp).
 
 func unnamedTemps() bool { return false }
 
-// openUnnamed: no file without a name here; uploads use hidden names.
 func openUnnamed(*os.Root) *tempFile { return nil }
 
-func linkUnnamed(*tempFile, string) error { panic("no unnamed files here") }
+func linkUnnamed(*tempFile, string) error { return errors.ErrUnsupported }
