@@ -21,19 +21,11 @@ var errNotListed = errors.New("not a shared folder")
 // rules for dotfiles and symlinks, through the same resolver. It is how
 // the TUI browses the share, never touching the disk outside it.
 func (s *Server) List(dir string) ([]Entry, error) {
-	dir, err := url.PathUnescape(dir) // as net/http decodes a request's path
-	if err != nil {
-		return nil, errNotListed
-	}
-	rel, status := s.clean(dir)
-	if status != 0 {
-		return nil, errNotListed
-	}
-	root, rel, status := s.root.Load().locate(rel)
+	_, root, rel, top, ok := s.locateURL(dir)
 	switch {
-	case status != 0:
+	case !ok:
 		return nil, errNotListed
-	case rel == "." && root.virtual():
+	case top:
 		return s.listTop(root), nil
 	}
 	d, err := s.open(root, rel)
@@ -55,6 +47,27 @@ func (s *Server) List(dir string) ([]Entry, error) {
 		}
 	}
 	return out, nil
+}
+
+// locateURL finds the escaped URL path u as a request for it is found:
+// the same unescaping, cleaning and confinement. It returns u unescaped,
+// the item and the path in it, and whether that is the top of a share of
+// several items, which is no folder on the disk; ok is false when no
+// client could reach u.
+func (s *Server) locateURL(u string) (p string, f *folder, rel string, top, ok bool) {
+	p, err := url.PathUnescape(u) // as net/http decodes a request's path
+	if err != nil {
+		return "", nil, "", false, false
+	}
+	rel, status := s.clean(p)
+	if status != 0 {
+		return "", nil, "", false, false
+	}
+	f, rel, status = s.root.Load().locate(rel)
+	if status != 0 {
+		return "", nil, "", false, false
+	}
+	return p, f, rel, rel == "." && f.virtual(), true
 }
 
 // listTop lists the top of a share that is not one folder: its items, or

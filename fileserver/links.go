@@ -1,6 +1,7 @@
 package fileserver
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -94,19 +95,11 @@ func (s *Server) NewLink(p string, maxDownloads int, ttl time.Duration) (Link, e
 // the TUI's browser lists it: found through the same cleaning and
 // confinement as a request for u.
 func (s *Server) NewLinkAt(u string, maxDownloads int, ttl time.Duration) (Link, error) {
-	p, err := url.PathUnescape(u) // as net/http decodes a request's path
-	if err != nil {
-		return Link{}, fmt.Errorf("%s is not shared", u)
-	}
-	rel, status := s.clean(p)
-	if status != 0 {
-		return Link{}, fmt.Errorf("%s is not shared", u)
-	}
-	f, rel, status := s.root.Load().locate(rel)
+	p, f, rel, top, ok := s.locateURL(u)
 	switch {
-	case status != 0:
+	case !ok:
 		return Link{}, fmt.Errorf("%s is not shared", u)
-	case rel == "." && f.virtual():
+	case top:
 		return Link{}, errors.New("a link reaches one file or folder: pick one of those shared")
 	}
 	return s.newLink(f, rel, p, maxDownloads, ttl)
@@ -133,7 +126,7 @@ func (s *Server) newLink(f *folder, rel, p string, maxDownloads int, ttl time.Du
 			urlPath += "/" + rel
 		}
 	}
-	fi, err := s.statFile(f, cmpOr(rel, "."))
+	fi, err := s.statFile(f, cmp.Or(rel, "."))
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		return Link{}, fmt.Errorf("%s: no such file or folder in the share", p)
@@ -309,11 +302,13 @@ func (s *Server) admitLink(w *responseWriter, r *http.Request, rest string) (*ht
 	if usedUp {
 		s.tracker.Access(w.client, transfer.ActionLink, "link to "+lc.Path+" used up by "+w.client+" ("+limitText(Link{Max: lc.Max})+")")
 	}
-	r2 := withPath(r, "/"+lc.rel)
-	r2.URL.RawQuery = ""
+	var r2 *http.Request
 	if lc.dir {
 		r2 = withPath(r, strings.TrimSuffix("/"+lc.rel, "/")+"/")
 		r2.URL.RawQuery = "zip"
+	} else {
+		r2 = withPath(r, "/"+lc.rel)
+		r2.URL.RawQuery = ""
 	}
 	return r2, from
 }
