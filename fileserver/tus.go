@@ -1,6 +1,7 @@
 package fileserver
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -52,7 +53,6 @@ type tusState struct {
 
 	mu   sync.Mutex
 	live map[string]*tusLive
-	done map[string]*tusUpload // complete, about to land (tusKeep)
 }
 
 type tusCtxKey struct{}
@@ -62,6 +62,9 @@ type tusCtxKey struct{}
 type tusReq struct {
 	w      *responseWriter
 	folder string // POST: the folder of the URL, relative to the root
+	// The upload whose last byte this request brought, for tusFinish to
+	// land: its record on disk is one chunk behind (WriteChunk).
+	done *tusUpload
 }
 
 func (s *Server) tusHandler() (*handler.UnroutedHandler, error) {
@@ -142,10 +145,7 @@ func (s *Server) serveTus(w *responseWriter, r *http.Request) {
 			tusRefuse(w, http.StatusMethodNotAllowed, "Resumable uploads take HEAD, PATCH and DELETE here.")
 			return
 		}
-		u := *r.URL
-		u.Path, u.RawPath = id, "" // tusd takes the whole path for the ID
-		r = r.WithContext(r.Context())
-		r.URL = &u
+		r = withPath(r, id) // tusd takes the whole path for the ID
 	} else {
 		rel, status := s.clean(r.URL.Path)
 		if status != 0 {
@@ -217,27 +217,21 @@ func tusReqOf(ctx context.Context) *tusReq {
 	return req
 }
 
-// tusCreate checks a new upload before anything is stored: the folder,
-// the name, the size. The checked folder and name go into the metadata.
+// tusCreate checks a new upload before anything is stored: the folder and
+// the name, which go into the metadata. tusd has refused a size over
+// --max-upload already (Config.MaxSize).
 func (s *Server) tusCreate(hook handler.HookEvent) (handler.HTTPResponse, handler.FileInfoChanges, error) {
 	req := tusReqOf(hook.Context)
 	var none handler.FileInfoChanges
-	if req == nil {
-		return handler.HTTPResponse{}, none, tusError(http.StatusNotFound, "No such folder.")
-	}
 	meta := hook.Upload.MetaData
 	// A file's own name is cleaned as the form's is; a folder's relative
 	// path is checked strictly (uploadPath).
-	name, msg := s.uploadName(cmpOr(meta["filename"], meta["name"]))
+	name, msg := s.uploadName(cmp.Or(meta["filename"], meta["name"]))
 	if rel := meta["relativePath"]; rel != "" {
 		name, msg = s.uploadPath(rel)
 	}
 	if msg != "" {
 		return handler.HTTPResponse{}, none, tusError(http.StatusBadRequest, msg)
-	}
-	if limit := s.cfg.MaxUpload; limit > 0 && hook.Upload.Size > limit {
-		return handler.HTTPResponse{}, none, tusError(http.StatusRequestEntityTooLarge,
-			"The file is larger than this server accepts ("+string(appendSize(nil, limit))+").")
 	}
 	t, err := s.uploadTarget(req.folder, "")
 	if err != nil {
@@ -262,7 +256,7 @@ func (s *Server) tusCreate(hook handler.HookEvent) (handler.HTTPResponse, handle
 // Upload-Sha256.
 func (s *Server) tusFinish(hook handler.HookEvent) (handler.HTTPResponse, error) {
 	id := hook.Upload.ID
-	u := s.tusKept(id)
+	u := tusReqOf(hook.Context).done
 	if u == nil { // an empty upload, complete at its creation
 		up, err := (&tusStore{s: s}).GetUpload(hook.Context, id)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -352,6 +353,22 @@ func TestTusRefused(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(root, "in", "off.txt")); string(b) != "abcdef" {
 		t.Errorf("off.txt holds %q", b)
+	}
+}
+
+// TestTusDiskErrorText: a PATCH the disk refuses before a byte is
+// written answers with a sentence of shareit's, never the OS's text.
+func TestTusDiskErrorText(t *testing.T) {
+	root, staging := t.TempDir(), t.TempDir()
+	_, _, base := startServer(t, fileserver.Config{Root: root, Upload: true, Staging: staging})
+	_, loc := tusCreate(t, base+"/", map[string]string{"filename": "x.txt"}, 3, nil)
+	part := filepath.Join(staging, path.Base(loc)+".part")
+	// A folder in its place: the upload is still found, but cannot be opened for writing.
+	must(t, os.Remove(part))
+	must(t, os.Mkdir(part, 0o700))
+	resp, body := tusPatch(t, loc, 0, []byte("abc"))
+	if resp.StatusCode < 400 || strings.Contains(string(body), ".part") || strings.Contains(string(body), staging) {
+		t.Errorf("PATCH onto a folder: got %d %q, want an error without the OS's text", resp.StatusCode, body)
 	}
 }
 

@@ -8,28 +8,6 @@ import (
 // A complete resumable upload lands in tusd's PreFinishResponseCallback
 // (tusFinish): it gets its name, and a record stays for a HEAD.
 
-// tusKeep holds an upload whose last byte came, for tusFinish to land: its
-// record on disk is one chunk behind (WriteChunk).
-func (s *Server) tusKeep(u *tusUpload) {
-	t := &s.tus
-	t.mu.Lock()
-	if t.done == nil {
-		t.done = make(map[string]*tusUpload)
-	}
-	t.done[u.rec.Info.ID] = u
-	t.mu.Unlock()
-}
-
-// tusKept takes the upload tusKeep held, or nil.
-func (s *Server) tusKept(id string) *tusUpload {
-	t := &s.tus
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	u := t.done[id]
-	delete(t.done, id)
-	return u
-}
-
 // tusLandedHeaders tells a HEAD of a landed upload how it landed, as the
 // answer to its last PATCH did: the client may have lost that one.
 func (s *Server) tusLandedHeaders(h http.Header, id string) {
@@ -76,7 +54,7 @@ func (s *Server) tusLand(u *tusUpload) error {
 		}
 		buf := s.bufs.get()
 		defer s.bufs.put(buf)
-		_, err = copyBody(out, src, nil, buf)
+		_, err = copyBody(out, 0, src, nil, buf, bodyError)
 		if err == nil {
 			err = out.Sync()
 		}

@@ -30,9 +30,6 @@ type tusLive struct {
 // is cancelled or uploads are turned off.
 func (s *Server) tusBody(ctx context.Context, u *tusUpload, src io.Reader) io.Reader {
 	req := tusReqOf(ctx)
-	if req == nil {
-		return src
-	}
 	id := u.rec.Info.ID
 	t := &s.tus
 	t.mu.Lock()

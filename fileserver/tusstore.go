@@ -1,6 +1,7 @@
 package fileserver
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -8,7 +9,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -176,6 +176,11 @@ func (u *tusUpload) Terminate(context.Context) error {
 // written is synced and recorded, even when src or the disk fails midway,
 // so the next PATCH resumes from the last byte that is safe.
 func (u *tusUpload) WriteChunk(ctx context.Context, offset int64, src io.Reader) (_ int64, err error) {
+	defer func() {
+		if err != nil {
+			err = tusErrorOf(err) // a sentence for the sender, never the OS's text
+		}
+	}()
 	if offset != u.rec.Info.Offset {
 		return 0, handler.ErrMismatchOffset
 	}
@@ -196,13 +201,9 @@ func (u *tusUpload) WriteChunk(ctx context.Context, offset int64, src io.Reader)
 	}
 	buf := u.st.s.bufs.get()
 	defer u.st.s.bufs.put(buf)
-	n, err := copyHashed(f, h, u.st.s.tusBody(ctx, u, src), offset, buf)
-	defer func() {
-		u.st.s.tusChunked(u, err)
-		if err != nil {
-			err = tusErrorOf(err) // a sentence for the sender, never the OS's text
-		}
-	}()
+	// tusd's errors, from the body, go to tusd as they are.
+	n, err := copyBody(f, offset, u.st.s.tusBody(ctx, u, src), h, buf, func(err error) error { return err })
+	defer func() { u.st.s.tusChunked(u, err) }() // runs first: it needs the error unmapped
 	if n == 0 {
 		return 0, err
 	}
@@ -219,14 +220,14 @@ func (u *tusUpload) WriteChunk(ctx context.Context, offset int64, src io.Reader)
 		// Complete: it lands now and its record is written then
 		// (tusLand). Should the server stop first, the old record makes
 		// the client send the last chunk again.
-		u.st.s.tusKeep(u)
+		tusReqOf(ctx).done = u
 		return n, err
 	}
 	if u.unsaved {
 		// Cut short in its creation request: tusd's error answer carries
 		// no Location, so no client can resume it. It goes now.
 		u.Terminate(ctx)
-		err = errOr(err, handler.ErrUnexpectedEOF)
+		err = cmp.Or[error](err, handler.ErrUnexpectedEOF)
 		u.st.s.tusEnd(u.rec.Info.ID, err)
 		return n, err
 	}
@@ -235,32 +236,6 @@ func (u *tusUpload) WriteChunk(ctx context.Context, offset int64, src io.Reader)
 		return 0, serr
 	}
 	return n, err
-}
-
-// copyHashed copies src to f, from off, in large writes and adds to h
-// exactly the bytes written. It returns at src's io.EOF with a nil error.
-func copyHashed(f *os.File, h hash.Hash, src io.Reader, off int64, buf []byte) (int64, error) {
-	var n int64
-	for {
-		m, err := io.ReadFull(src, buf)
-		if m > 0 {
-			if _, werr := f.Write(buf[:m]); werr != nil {
-				// A short write leaves bytes past n: the next chunk truncates them.
-				return n, werr
-			}
-			h.Write(buf[:m])
-			n += int64(m)
-			if n%writebackEvery == 0 {
-				startWriteback(f, off+n-writebackEvery, writebackEvery)
-			}
-		}
-		switch {
-		case err == io.EOF || err == io.ErrUnexpectedEOF:
-			return n, nil
-		case err != nil:
-			return n, err
-		}
-	}
 }
 
 // save writes the record to a temporary name, then renames it over the
@@ -324,12 +299,4 @@ func cleanStaging(root *os.Root, maxAge time.Duration, now time.Time) {
 			}
 		}
 	}
-}
-
-// errOr is err, or def when err is nil.
-func errOr(err, def error) error {
-	if err != nil {
-		return err
-	}
-	return def
 }

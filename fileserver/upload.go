@@ -1,6 +1,7 @@
 package fileserver
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -162,7 +163,7 @@ func (s *Server) upload(r *http.Request, body *uploadBody) ([]saved, error) {
 			return nil, refuse(http.StatusBadRequest, "PUT a file to its new URL: /folder/name.")
 		}
 		if clean, msg := s.uploadName(name); msg != "" || clean != name {
-			return nil, refuse(http.StatusBadRequest, cmpOr(msg, "That is not a name shareit accepts for a file."))
+			return nil, refuse(http.StatusBadRequest, cmp.Or(msg, "That is not a name shareit accepts for a file."))
 		}
 	}
 	rel, status := s.clean(dirPath)
@@ -410,7 +411,7 @@ func (s *Server) receive(dir *os.Root, name string, r io.Reader, rename bool, st
 	h := sha256.New()
 	buf := s.bufs.get()
 	defer s.bufs.put(buf)
-	n, err := copyBody(t.File, r, h, buf)
+	n, err := copyBody(t.File, 0, r, h, buf, bodyError)
 	if err == nil {
 		err = t.Sync() // a write the disk refused shows here at the latest
 	}
@@ -478,10 +479,10 @@ func (s *Server) place(dir *os.Root, name string, in *incoming, rename bool) (fi
 // their way to the disk (startWriteback), a multiple of copyBody's buffer.
 const writebackEvery = 8 << 20
 
-// copyBody copies r to f in large writes (a multipart part reads a few
-// KiB at a time), and to h unless nil, until r ends with io.EOF; any other
-// error is the body's.
-func copyBody(f *os.File, r io.Reader, h hash.Hash, buf []byte) (int64, error) {
+// copyBody copies r to f, which is at off, in large writes (a multipart
+// part reads a few KiB at a time), and to h unless nil, until r ends with
+// io.EOF; any other error of r goes through readErr.
+func copyBody(f *os.File, off int64, r io.Reader, h hash.Hash, buf []byte, readErr func(error) error) (int64, error) {
 	var n int64
 	for {
 		m, err := 0, error(nil)
@@ -492,6 +493,7 @@ func copyBody(f *os.File, r io.Reader, h hash.Hash, buf []byte) (int64, error) {
 		}
 		if m > 0 {
 			if _, werr := f.Write(buf[:m]); werr != nil {
+				// A short write leaves bytes past n: a resumed upload truncates them.
 				return n, werr
 			}
 			if h != nil {
@@ -499,14 +501,14 @@ func copyBody(f *os.File, r io.Reader, h hash.Hash, buf []byte) (int64, error) {
 			}
 			n += int64(m)
 			if n%writebackEvery == 0 {
-				startWriteback(f, n-writebackEvery, writebackEvery)
+				startWriteback(f, off+n-writebackEvery, writebackEvery)
 			}
 		}
 		switch {
 		case err == io.EOF:
 			return n, nil
 		case err != nil:
-			return n, bodyError(err)
+			return n, readErr(err)
 		}
 	}
 }
@@ -633,13 +635,6 @@ func bodyError(err error) error {
 		return err
 	}
 	return readError{err}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // uploadBody is an upload's request body. It counts the bytes into the
