@@ -59,37 +59,43 @@ const (
 )
 
 // check returns client's state, registering it as waiting if it is new
-// (ask; for a poll, an unknown device is an expired one). isNew reports a
-// new wait.
-func (a *asks) check(client, key, ua string, ask bool, now time.Time) (st askState, isNew bool) {
+// (ask; for a poll, an unknown device is an expired one). added is the new
+// wait, nil if none; its fields never change once made.
+func (a *asks) check(client, key, ua string, ask bool, now time.Time) (st askState, added *Ask) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.allowed[key] {
-		return askAllowed, false
+		return askAllowed, nil
 	}
 	if w := a.waiting[key]; w != nil {
 		if now.Sub(w.Since) < a.wait {
-			return askWaiting, false
+			return askWaiting, nil
 		}
-		delete(a.waiting, key)
-		a.nWait.Store(int32(len(a.waiting)))
-		if !ask {
-			return askExpired, false
-		}
+		a.take(key)
 	}
 	if !ask {
-		return askExpired, false
+		return askExpired, nil
 	}
 	a.expire(now)
 	if len(a.waiting) >= maxWaiting {
-		return askFull, false
+		return askFull, nil
 	}
 	if a.waiting == nil {
 		a.waiting = map[string]*Ask{}
 	}
-	a.waiting[key] = &Ask{Key: key, Client: client, Device: DeviceName(ua), Since: now}
+	added = &Ask{Key: key, Client: client, Device: DeviceName(ua), Since: now}
+	a.waiting[key] = added
 	a.nWait.Store(int32(len(a.waiting)))
-	return askWaiting, true
+	return askWaiting, added
+}
+
+// take removes key's wait and returns it, nil if it has none. a.mu must
+// be held.
+func (a *asks) take(key string) *Ask {
+	w := a.waiting[key]
+	delete(a.waiting, key)
+	a.nWait.Store(int32(len(a.waiting)))
+	return w
 }
 
 // expire drops the waits nobody answered in time. a.mu must be held.
@@ -136,6 +142,14 @@ func keyClient(key string) string {
 	return client
 }
 
+// who names client for the log, with its device if it was waiting (w).
+func who(client string, w *Ask) string {
+	if w == nil {
+		return client
+	}
+	return client + " (" + w.Device + ")"
+}
+
 // Allow lets the device with key (Ask.Key, or an address) in; its waiting
 // page continues by itself. It reports false when too many devices are
 // allowed already. Logged.
@@ -143,9 +157,7 @@ func (s *Server) Allow(key string) bool {
 	client := keyClient(key)
 	a := &s.ask
 	a.mu.Lock()
-	w := a.waiting[key]
-	delete(a.waiting, key)
-	a.nWait.Store(int32(len(a.waiting)))
+	w := a.take(key)
 	if len(a.allowed) >= maxAllowed {
 		a.mu.Unlock()
 		return false
@@ -155,11 +167,7 @@ func (s *Server) Allow(key string) bool {
 	}
 	a.allowed[key] = true
 	a.mu.Unlock()
-	what := client
-	if w != nil {
-		what += " (" + w.Device + ")"
-	}
-	s.tracker.Access(client, transfer.ActionAllow, "allowed "+what)
+	s.tracker.Access(client, transfer.ActionAllow, "allowed "+who(client, w))
 	return true
 }
 
@@ -169,20 +177,14 @@ func (s *Server) Deny(key string) error {
 	client := keyClient(key)
 	a := &s.ask
 	a.mu.Lock()
-	w := a.waiting[key]
-	delete(a.waiting, key)
+	w := a.take(key)
 	delete(a.allowed, key)
-	a.nWait.Store(int32(len(a.waiting)))
 	a.mu.Unlock()
 	if _, err := s.control.block(client, true); err != nil {
 		return err
 	}
 	s.tracker.CancelClient(client)
-	what := client
-	if w != nil {
-		what += " (" + w.Device + ")"
-	}
-	s.tracker.Access(client, transfer.ActionDeny, "denied "+what)
+	s.tracker.Access(client, transfer.ActionDeny, "denied "+who(client, w))
 	return nil
 }
 
@@ -190,15 +192,23 @@ func (s *Server) Deny(key string) error {
 // and answers everything else itself, returning false.
 func (s *Server) admitDevice(w *responseWriter, r *http.Request) bool {
 	poll := r.URL.Path == askPath
-	st, isNew := s.ask.check(w.client, deviceKey(w), r.UserAgent(), !poll, time.Now())
-	if isNew {
-		s.tracker.Access(w.client, transfer.ActionAsk, w.client+" ("+DeviceName(r.UserAgent())+") asks to come in: A allows, D denies")
+	st, added := s.ask.check(w.client, deviceKey(w), r.UserAgent(), !poll, time.Now())
+	if added != nil {
+		s.tracker.Access(w.client, transfer.ActionAsk, who(w.client, added)+" asks to come in: A allows, D denies")
 	}
 	h := w.Header()
 	if poll {
 		h.Set("Content-Type", "application/json")
 		h.Set("Cache-Control", "no-store")
-		state := map[askState]string{askAllowed: "allowed", askWaiting: "waiting", askExpired: "expired"}[st]
+		var state string // a poll never registers, so never gets askFull
+		switch st {
+		case askAllowed:
+			state = "allowed"
+		case askWaiting:
+			state = "waiting"
+		case askExpired:
+			state = "expired"
+		}
 		w.WriteHeader(http.StatusOK)
 		w.Write([]byte(`{"state":"` + state + `"}` + "\n"))
 		return false

@@ -132,14 +132,8 @@ func backoff(n int) time.Duration {
 	return min(firstDelay<<(n-slowAfter-1), maxDelay)
 }
 
-// fail counts one wrong password from key and reports whether that just got
-// it refused.
-func (f *failures) fail(key string, now time.Time) bool {
-	refused, _ := f.count(key, now)
-	return refused
-}
-
-// count is fail that also returns the failures in the current window.
+// count counts one wrong password from key and reports whether that just
+// got it refused, and the failures in the current window.
 func (f *failures) count(key string, now time.Time) (bool, int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

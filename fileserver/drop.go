@@ -57,8 +57,7 @@ func (s *Server) dropPage(w *responseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	// The page uploads as the listing's does: resumable, with the bundle.
-	h.Set("Content-Security-Policy", strings.Replace(pageCSP(), "; img-src", scriptSource(r.Host)+"; img-src", 1))
+	h.Set("Content-Security-Policy", uploadCSP(r.Host))
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Length", strconv.Itoa(len(b.b)))
 	w.WriteHeader(http.StatusOK)

@@ -14,14 +14,14 @@ func TestFailuresBounded(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	// One address is refused.
 	for range maxFailures {
-		f.fail("10.0.0.1", now)
+		f.count("10.0.0.1", now)
 	}
 	if f.blocked("10.0.0.1", now) != blockFor {
 		t.Fatalf("10.0.0.1 after %d failures: got refused for %v, want %v", maxFailures, f.blocked("10.0.0.1", now), blockFor)
 	}
 	// A flood of addresses, each failing once, within one second.
 	for i := range 3 * maxTracked {
-		f.fail(fmt.Sprintf("10.%d.%d.%d", 1+i>>16, i>>8&255, i&255), now.Add(time.Duration(i)*time.Microsecond*300))
+		f.count(fmt.Sprintf("10.%d.%d.%d", 1+i>>16, i>>8&255, i&255), now.Add(time.Duration(i)*time.Microsecond*300))
 		if n := f.tracked(); n > maxTracked {
 			t.Fatalf("after %d addresses: got %d tracked, want at most %d", i+1, n, maxTracked)
 		}
@@ -38,7 +38,7 @@ func TestFailuresBounded(t *testing.T) {
 	}
 	refused := false
 	for range maxFailures {
-		refused = f.fail("10.250.0.1", after)
+		refused, _ = f.count("10.250.0.1", after)
 	}
 	if !refused || f.blocked("10.250.0.1", after) == 0 {
 		t.Errorf("a new guesser after the flood: not refused after %d failures", maxFailures)
@@ -57,7 +57,7 @@ func TestFailuresWindow(t *testing.T) {
 		if i >= maxFailures-1 {
 			at = at.Add(failWindow)
 		}
-		if f.fail("a", at) {
+		if refused, _ := f.count("a", at); refused {
 			t.Fatalf("failure %d at %v: refused, want not yet", i+1, at.Sub(now))
 		}
 	}

@@ -188,8 +188,8 @@ func (s *Server) serveDir(w *responseWriter, r *http.Request, root *folder, rel 
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		v := s.viewOf(r)
 		csp := pageCSP()
-		if v.uploads { // the bundle of the resumable uploads, and nothing else
-			csp = strings.Replace(csp, "; img-src", scriptSource(r.Host)+"; img-src", 1)
+		if v.uploads {
+			csp = uploadCSP(r.Host)
 		}
 		w.Header().Set("Content-Security-Policy", csp)
 		body, err = cd.page(v).get(func() ([]byte, error) { return s.renderListing(root, rel, cd.entries, v) })

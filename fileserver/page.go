@@ -376,6 +376,13 @@ var pageCSP = sync.OnceValue(func() string {
 		"; img-src data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 })
 
+// uploadCSP is pageCSP for a page with the upload form, served under host:
+// it also lets the page load the bundle of the resumable uploads, and
+// nothing else.
+func uploadCSP(host string) string {
+	return strings.Replace(pageCSP(), "; img-src", scriptSource(host)+"; img-src", 1)
+}
+
 // cspHashes returns " 'sha256-…'" for each <tag> element in page.
 func cspHashes(page []byte, tag string) string {
 	var out string
