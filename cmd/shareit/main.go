@@ -153,6 +153,6 @@ func run(args []string) error {
 	if reason := limits.ended(); reason != "" && headless {
 		fmt.Printf("Share ended: %s.\n", reason)
 	}
-	printSummary(headless, tracker)
+	printSummary(headless, tracker, srv)
 	return err
 }
