@@ -1,9 +1,6 @@
 package transfer
 
-import (
-	"slices"
-	"strings"
-)
+import "strings"
 
 // Access actions: what the person at the terminal, or the server on its
 // behalf, decided about a client. Each is logged with its time.
@@ -22,20 +19,10 @@ const (
 )
 
 // Access publishes an access decision about client as a notice that says
-// text, stamped with its time; subscribers see Client and Action too. A
-// block or unblock is remembered for the session's Summary.
+// text, stamped with its time; subscribers see Client and Action too.
 func (t *Tracker) Access(client, action, text string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	switch action {
-	case ActionBlock, ActionDeny:
-		if t.tally.blocked == nil {
-			t.tally.blocked = map[string]bool{}
-		}
-		t.tally.blocked[client] = true
-	case ActionUnblock:
-		delete(t.tally.blocked, client)
-	}
 	t.publish(Event{Kind: EventNotice, Text: text, Time: t.now(), Client: client, Action: action})
 }
 
@@ -57,16 +44,6 @@ func (t *Tracker) CancelClient(client string) int {
 		}
 	}
 	return n
-}
-
-// blockedList is the blocked clients, sorted. t.mu must be held.
-func (ts *tallies) blockedList() []string {
-	var out []string
-	for c := range ts.blocked {
-		out = append(out, c)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // blockedText is the summary's line of blocked clients, "" for none.

@@ -42,7 +42,7 @@ type Summary struct {
 	Started, Ended time.Time
 	Sent, Received Tally
 	Clients        []ClientSummary // sorted by address
-	Blocked        []string        // clients blocked or denied when it ended, sorted
+	Blocked        []string        // clients blocked or denied when it ended, sorted: the server's list, not the tracker's
 }
 
 // tallies is the tracker's memory of the session, guarded by its mutex.
@@ -50,7 +50,6 @@ type Summary struct {
 type tallies struct {
 	started time.Time
 	clients map[string]*ClientSummary
-	blocked map[string]bool // by Tracker.Access
 }
 
 func (ts *tallies) client(addr string) *ClientSummary {
@@ -86,12 +85,13 @@ func (ts *tallies) logged(l *LogLine) {
 }
 
 // Summary returns what the session moved so far. Transfers still running
-// count as cut, with the bytes they moved.
+// count as cut, with the bytes they moved. Blocked is left for the caller
+// to fill: the server keeps the block list.
 func (t *Tracker) Summary() Summary {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
-	s := Summary{Started: t.tally.started, Ended: now, Blocked: t.tally.blockedList()}
+	s := Summary{Started: t.tally.started, Ended: now}
 	byAddr := make(map[string]*ClientSummary, len(t.tally.clients))
 	for addr, c := range t.tally.clients {
 		cp := *c

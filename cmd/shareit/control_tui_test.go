@@ -20,12 +20,7 @@ import (
 func TestClientControlTUI(t *testing.T) {
 	needTools(t, "tmux")
 	share := t.TempDir()
-	f, err := os.Create(filepath.Join(share, "big.bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Truncate(1 << 30) // sparse
-	f.Close()
+	sparseFile(t, filepath.Join(share, "big.bin"), 1<<30)
 	receipt := filepath.Join(t.TempDir(), "r.jsonl")
 	s := startTUISession(t, "-b", "127.0.0.1", "-p", "0", "--receipt", receipt, share)
 	port, err := strconv.Atoi(s.waitScreen("the URL panel", regexp.MustCompile(`http://127\.0\.0\.1:(\d+)/`))[1])
@@ -132,23 +127,23 @@ func TestAskTUI(t *testing.T) {
 		t.Fatal(err)
 	}
 	url := "http://127.0.0.1:" + strconv.Itoa(port) + "/a.txt"
-	if out := curlRun(t, "-w", " %{http_code}", url); !strings.Contains(out, "Waiting for approval") || !strings.HasSuffix(out, " 503") {
-		t.Fatalf("first request: got %q, want the waiting page with 503", out)
+	if r := curlGet(t, url, ""); !strings.Contains(r.body, "Waiting for approval") || r.status != 503 {
+		t.Fatalf("first request: got %d %q, want the waiting page with 503", r.status, r.body)
 	}
 	s.waitScreen("the ask", regexp.MustCompile(`\? 127\.0\.0\.1 \(curl\) asks to come in`))
 	s.waitScreen("the timed log line", regexp.MustCompile(`\d\d:\d\d:\d\d.*127\.0\.0\.1 \(curl\) asks to come in`))
 	s.keys("A")
 	s.waitScreen("the confirmation", regexp.MustCompile(`allowed 127\.0\.0\.1 \(curl\)`))
-	if out := curlRun(t, url); out != "hello, a\n" {
-		t.Errorf("allowed: got %q, want the file", out)
+	if r := curlGet(t, url, ""); r.body != "hello, a\n" {
+		t.Errorf("allowed: got %d %q, want the file", r.status, r.body)
 	}
 	// Another device: curl from another loopback address.
-	curlRun(t, "--interface", "127.0.0.2", "-A", "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36", url)
+	curlGet(t, url, "", "--interface", "127.0.0.2", "-A", "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36")
 	s.waitScreen("the second ask", regexp.MustCompile(`\? 127\.0\.0\.2 \(Android, Chrome\) asks to come in`))
 	s.keys("D")
 	s.waitScreen("the confirmation", regexp.MustCompile(`denied 127\.0\.0\.2 \(Android, Chrome\)`))
-	if out := curlRun(t, "--interface", "127.0.0.2", "-w", " %{http_code}", url); !strings.Contains(out, "did not let this device in") || !strings.HasSuffix(out, " 403") {
-		t.Errorf("denied: got %q, want 403 saying so", out)
+	if r := curlGet(t, url, "", "--interface", "127.0.0.2"); !strings.Contains(r.body, "did not let this device in") || r.status != 403 {
+		t.Errorf("denied: got %d %q, want 403 saying so", r.status, r.body)
 	}
 }
 
@@ -162,7 +157,7 @@ func TestDropTUI(t *testing.T) {
 	if err := os.WriteFile(src, []byte("# essay\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	curlRun(t, "-T", src, "http://127.0.0.1:"+port+"/")
+	curlGet(t, "http://127.0.0.1:"+port, "/", "-T", src)
 	s.waitScreen("the arrival", regexp.MustCompile(`\d\d:\d\d:\d\d.*received essay\.md \(8 B\) from 127\.0\.0\.1`))
 }
 
@@ -189,11 +184,11 @@ func TestLinksTUI(t *testing.T) {
 	s.waitScreen("the empty list", regexp.MustCompile(`no links yet`))
 	url := newLink("1")
 	s.waitScreen("the timed log line", regexp.MustCompile(`\d\d:\d\d:\d\d.*link made to /a\.txt \(1 download\)`))
-	if out := curlRun(t, url); out != "hello, a\n" {
-		t.Errorf("the link: got %q, want the file", out)
+	if r := curlGet(t, url, ""); r.body != "hello, a\n" {
+		t.Errorf("the link: got %d %q, want the file", r.status, r.body)
 	}
-	if out := curlRun(t, "-w", " %{http_code}", url); !strings.Contains(out, "used up") || !strings.HasSuffix(out, " 410") {
-		t.Errorf("the link again: got %q, want 410 saying it is used up", out)
+	if r := curlGet(t, url, ""); !strings.Contains(r.body, "used up") || r.status != 410 {
+		t.Errorf("the link again: got %d %q, want 410 saying it is used up", r.status, r.body)
 	}
 	s.waitScreen("the use in the list", regexp.MustCompile(`/a\.txt\s+1/1 downloads\s+no end\s+used up`))
 
@@ -203,7 +198,7 @@ func TestLinksTUI(t *testing.T) {
 	}
 	s.keys("x")
 	s.waitScreen("the revocation", regexp.MustCompile(`revoked the link to /a\.txt`))
-	if out := curlRun(t, "-w", " %{http_code}", second); !strings.Contains(out, "withdrawn") || !strings.HasSuffix(out, " 410") {
-		t.Errorf("the revoked link: got %q, want 410 saying so", out)
+	if r := curlGet(t, second, ""); !strings.Contains(r.body, "withdrawn") || r.status != 410 {
+		t.Errorf("the revoked link: got %d %q, want 410 saying so", r.status, r.body)
 	}
 }

@@ -25,18 +25,11 @@ import (
 func TestFrozenTerminal(t *testing.T) {
 	const size = 32 << 20
 	share := t.TempDir()
-	f, err := os.Create(filepath.Join(share, "big.bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(size); err != nil { // sparse: quick to make
-		t.Fatal(err)
-	}
-	f.Close()
+	sparseFile(t, filepath.Join(share, "big.bin"), size)
 	s := startTUISession(t, "-b", "127.0.0.1", "-p", "0", share)
 	port := s.waitScreen("the URL", regexp.MustCompile(`http://127\.0\.0\.1:(\d+)/`))[1]
 	// Asked before the freeze: a stopped tmux server answers nothing.
-	shareit := s.programPID(t)
+	shareit := s.programPID()
 	tmux, err := os.FindProcess(s.serverPID())
 	if err != nil {
 		t.Fatal(err)
@@ -102,16 +95,16 @@ func (s *tuiSession) serverPID() int {
 }
 
 // programPID is shareit's process ID: the child of the pane's shell.
-func (s *tuiSession) programPID(t *testing.T) int {
-	t.Helper()
+func (s *tuiSession) programPID() int {
+	s.t.Helper()
 	shell := strings.TrimSpace(s.tmux("display-message", "-p", "-t", "shareit", "#{pane_pid}"))
 	out, err := exec.Command("pgrep", "-P", shell).Output()
 	if err != nil {
-		t.Fatalf("pgrep -P %s: %v", shell, err)
+		s.t.Fatalf("pgrep -P %s: %v", shell, err)
 	}
 	pid, err := strconv.Atoi(strings.Fields(string(out))[0])
 	if err != nil {
-		t.Fatal(err)
+		s.t.Fatal(err)
 	}
 	return pid
 }

@@ -129,7 +129,7 @@ func run(args []string) error {
 	g.Go(func() error { return srv.Run(ctx) })
 	g.Go(func() error { return mdns.run(ctx) })
 	g.Go(func() error { return limits.run(ctx, endShare(headless, cancel, srv, tracker)) })
-	net := newNetWatch(srv, tracker, netPoll)
+	net := newNetWatch(srv, tracker)
 	g.Go(func() error { return net.run(ctx) })
 	if headless {
 		printBanner(os.Stdout, srv, note)
@@ -153,6 +153,6 @@ func run(args []string) error {
 	if reason := limits.ended(); reason != "" && headless {
 		fmt.Printf("Share ended: %s.\n", reason)
 	}
-	printSummary(headless, tracker)
+	printSummary(headless, tracker, srv)
 	return err
 }

@@ -329,15 +329,25 @@ const bigSize = 256 << 20
 func bigDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	f, err := os.Create(filepath.Join(dir, "big.bin"))
+	sparseFile(t, filepath.Join(dir, "big.bin"), bigSize)
+	return dir
+}
+
+// sparseFile makes a file at path of size bytes, all zero, without
+// writing them: sparse where the file system allows, so quick to make.
+func sparseFile(t *testing.T, path string, size int64) {
+	t.Helper()
+	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	if err := f.Truncate(bigSize); err != nil {
+	err = f.Truncate(size)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
-	return dir
 }
 
 // The collector runs at gcPercent unless the user set GOGC.

@@ -20,14 +20,13 @@ const netPoll = 3 * time.Second
 type netWatch struct {
 	srv     *fileserver.Server
 	tracker *transfer.Tracker
-	every   time.Duration
 
 	mu   sync.Mutex
 	urls []fileserver.URL
 }
 
-func newNetWatch(srv *fileserver.Server, tracker *transfer.Tracker, every time.Duration) *netWatch {
-	return &netWatch{srv: srv, tracker: tracker, every: every, urls: srv.AddrURLs()}
+func newNetWatch(srv *fileserver.Server, tracker *transfer.Tracker) *netWatch {
+	return &netWatch{srv: srv, tracker: tracker, urls: srv.AddrURLs()}
 }
 
 // URLs is the newest list pointed at what is shared now, for the TUI:
@@ -40,9 +39,9 @@ func (w *netWatch) URLs() []fileserver.URL {
 	return w.srv.ShareURLs(w.urls)
 }
 
-// run reads the URLs every w.every until ctx is done.
+// run reads the URLs every netPoll until ctx is done.
 func (w *netWatch) run(ctx context.Context) error {
-	t := time.NewTicker(w.every)
+	t := time.NewTicker(netPoll)
 	defer t.Stop()
 	for {
 		select {

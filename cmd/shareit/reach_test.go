@@ -25,14 +25,7 @@ const reachSize = 64 << 20
 func reachDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	f, err := os.Create(filepath.Join(dir, "big.bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(reachSize); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	sparseFile(t, filepath.Join(dir, "big.bin"), reachSize)
 	if err := os.WriteFile(filepath.Join(dir, "small.txt"), []byte("small\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -11,16 +10,6 @@ import (
 
 	"shareit/transfer/testkit"
 )
-
-// curlRun runs curl with args and returns its output; -s -S are added.
-func curlRun(t *testing.T, args ...string) string {
-	t.Helper()
-	out, err := exec.Command("curl", append([]string{"-sS"}, args...)...).Output()
-	if err != nil {
-		t.Fatalf("curl %s: %v", strings.Join(args, " "), err)
-	}
-	return string(out)
-}
 
 // TestSecretCurl: the real binary with --secret (and --tls): the banner's
 // URLs carry the token; curl without it gets 403 and no listing; with it
@@ -39,22 +28,24 @@ func TestSecretCurl(t *testing.T) {
 		t.Fatalf("banner URL %s: want /~s/TOKEN", urls[0].url)
 	}
 	base, tok := m[1], m[2]
-	if out := curlRun(t, "-k", "-w", "%{http_code}", base+"/"); !strings.HasSuffix(out, "401") || strings.Contains(out, "a.txt") {
-		t.Errorf("no token, no password: got %q, want 401 and no listing", out)
+	if r := curlGet(t, base, "/", "-k"); r.status != 401 || strings.Contains(r.body, "a.txt") {
+		t.Errorf("no token, no password: got %d %q, want 401 and no listing", r.status, r.body)
 	}
 	jar := filepath.Join(t.TempDir(), "jar")
-	out := curlRun(t, "-k", "-L", "-c", jar, "-b", jar, "-D", "-", urls[0].url)
-	if !strings.Contains(out, "a.txt") {
-		t.Errorf("with the link: got %q, want the listing", out)
+	// -D keeps the headers of every response -L followed: the cookie is
+	// set on the redirect.
+	r := curlGet(t, urls[0].url, "", "-k", "-L", "-c", jar, "-b", jar)
+	if !strings.Contains(r.body, "a.txt") {
+		t.Errorf("with the link: got %d %q, want the listing", r.status, r.body)
 	}
-	if !regexp.MustCompile(`(?i)set-cookie: shareit_key=[^\r\n]*; HttpOnly; Secure; SameSite=Lax`).MatchString(out) {
-		t.Errorf("with the link: no Secure, HttpOnly, SameSite=Lax cookie in %q", out)
+	if !regexp.MustCompile(`(?i)set-cookie: shareit_key=[^\r\n]*; HttpOnly; Secure; SameSite=Lax`).MatchString(r.headers) {
+		t.Errorf("with the link: no Secure, HttpOnly, SameSite=Lax cookie in %q", r.headers)
 	}
-	if out := curlRun(t, "-k", "-b", jar, base+"/a.txt"); out != "hello, a\n" {
-		t.Errorf("with the cookie: got %q", out)
+	if r := curlGet(t, base, "/a.txt", "-k", "-b", jar); r.body != "hello, a\n" {
+		t.Errorf("with the cookie: got %d %q", r.status, r.body)
 	}
-	if out := curlRun(t, "-k", "-u", "ana:pw", "-w", "%{http_code}", base+"/a.txt"); !strings.HasSuffix(out, "200") {
-		t.Errorf("with the password only: got %q, want 200", out)
+	if r := curlGet(t, base, "/a.txt", "-k", "-u", "ana:pw"); r.status != 200 {
+		t.Errorf("with the password only: got %d, want 200", r.status)
 	}
 	p.waitLine(regexp.MustCompile(`"GET /a\.txt HTTP/2\.0" 200 .*`))
 	p.waitLine(regexp.MustCompile(`"GET /~s/` + tok[:4] + `… HTTP/2\.0" 303`))
@@ -71,12 +62,12 @@ func TestBackoffCurl(t *testing.T) {
 	needTools(t, "curl")
 	p := start(t, shareDir(t), "--headless", "-b", "127.0.0.1", "-p", "0", "--auth", "ana:pw")
 	base := "http://127.0.0.1:" + strconv.Itoa(p.port())
-	var last string
+	var last reply
 	for i := range 7 {
-		last = curlRun(t, "-D", "-", "-o", "/dev/null", "-u", "ana:guess"+strconv.Itoa(i), base+"/a.txt")
+		last = curlGet(t, base, "/a.txt", "-u", "ana:guess"+strconv.Itoa(i))
 	}
-	if !regexp.MustCompile(`(?i)\r\nretry-after: \d+\r\n`).MatchString(last) || !strings.Contains(last, " 401") {
-		t.Errorf("the 7th wrong password: got %q, want 401 with Retry-After", last)
+	if !regexp.MustCompile(`(?i)\r\nretry-after: \d+\r\n`).MatchString(last.headers) || last.status != 401 {
+		t.Errorf("the 7th wrong password: got %d %q, want 401 with Retry-After", last.status, last.headers)
 	}
 	testkit.Eventually(t, waitFor, "the back-off on stderr", func() bool {
 		return regexp.MustCompile(`\[\d\d/\w+/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] 127\.0\.0\.1: 6 wrong passwords or tokens; its answers now come late \(back-off\)`).MatchString(p.stderr.String())
@@ -107,11 +98,11 @@ func TestDropCurl(t *testing.T) {
 	if err := os.WriteFile(src, []byte("lines\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out := curlRun(t, "-T", src, "-w", " %{http_code}", base+"/"); !strings.HasSuffix(out, " 201") {
-		t.Errorf("curl -T: got %q, want 201", out)
+	if r := curlGet(t, base, "/", "-T", src); r.status != 201 {
+		t.Errorf("curl -T: got %d %q, want 201", r.status, r.body)
 	}
-	if out := curlRun(t, "-F", "file=@"+src+";filename=other.txt", "-w", " %{http_code}", base+"/"); !strings.HasSuffix(out, " 201") {
-		t.Errorf("curl -F: got %q, want 201", out)
+	if r := curlGet(t, base, "/", "-F", "file=@"+src+";filename=other.txt"); r.status != 201 {
+		t.Errorf("curl -F: got %d %q, want 201", r.status, r.body)
 	}
 	for _, name := range []string{"log.txt", "other.txt"} {
 		if b, err := os.ReadFile(filepath.Join(dir, name)); string(b) != "lines\n" {
@@ -121,11 +112,11 @@ func TestDropCurl(t *testing.T) {
 			return strings.Contains(p.stderr.String(), "received "+name+" (6 B) from 127.0.0.1")
 		})
 	}
-	if out := curlRun(t, "-w", " %{http_code}", base+"/a.txt"); !strings.HasSuffix(out, " 403") || strings.Contains(out, "hello") {
-		t.Errorf("curl GET a file: got %q, want 403", out)
+	if r := curlGet(t, base, "/a.txt"); r.status != 403 || strings.Contains(r.body, "hello") {
+		t.Errorf("curl GET a file: got %d %q, want 403", r.status, r.body)
 	}
-	if out := curlRun(t, base+"/"); !strings.Contains(out, "Send files") || strings.Contains(out, "a.txt") {
-		t.Errorf("curl GET /: got %q, want the drop page without the files", out)
+	if r := curlGet(t, base, "/"); !strings.Contains(r.body, "Send files") || strings.Contains(r.body, "a.txt") {
+		t.Errorf("curl GET /: got %q, want the drop page without the files", r.body)
 	}
 }
 
@@ -141,15 +132,15 @@ func TestDropSeveral(t *testing.T) {
 		t.Errorf("banner %q: does not name %s", head, inbox)
 	}
 	base := "http://127.0.0.1:" + strconv.Itoa(p.port())
-	if out := curlRun(t, base+"/"); !strings.Contains(out, "<b>"+filepath.Base(inbox)+"</b>") {
-		t.Errorf("the drop page does not name %s:\n%s", filepath.Base(inbox), out)
+	if r := curlGet(t, base, "/"); !strings.Contains(r.body, "<b>"+filepath.Base(inbox)+"</b>") {
+		t.Errorf("the drop page does not name %s:\n%s", filepath.Base(inbox), r.body)
 	}
 	src := filepath.Join(t.TempDir(), "log.txt")
 	if err := os.WriteFile(src, []byte("lines\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out := curlRun(t, "-T", src, "-w", " %{http_code}", base+"/"); !strings.HasSuffix(out, " 201") {
-		t.Errorf("curl -T: got %q, want 201", out)
+	if r := curlGet(t, base, "/", "-T", src); r.status != 201 {
+		t.Errorf("curl -T: got %d %q, want 201", r.status, r.body)
 	}
 	if b, err := os.ReadFile(filepath.Join(inbox, "log.txt")); string(b) != "lines\n" {
 		t.Errorf("the upload in %s: got %q (%v)", inbox, b, err)

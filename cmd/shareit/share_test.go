@@ -14,8 +14,8 @@ import (
 	"testing"
 )
 
-// reply is what curl got: the status, the headers of the last response
-// and the body.
+// reply is what curl got: the last response's status and body, and the
+// headers of every response (those of the redirects -L followed too).
 type reply struct {
 	status  int
 	headers string

@@ -170,14 +170,7 @@ func hostileShare(t *testing.T, bigSize int64) string {
 	if err := os.WriteFile(filepath.Join(dir, "small-"+hostile), []byte("small\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Create(filepath.Join(dir, "big-"+hostile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := f.Truncate(bigSize); err != nil { // sparse: quick to make
-		t.Fatal(err)
-	}
+	sparseFile(t, filepath.Join(dir, "big-"+hostile), bigSize)
 	return dir
 }
 

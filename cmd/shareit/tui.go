@@ -42,23 +42,23 @@ func (c controller) SetRate(bps int64) { c.Server.SetRate(bps) }
 func (c controller) Asks() []tui.Ask {
 	var asks []tui.Ask
 	for _, a := range c.Server.Asks() {
-		asks = append(asks, tui.Ask{Key: a.Key, Client: a.Client, Device: a.Device, Since: a.Since})
+		asks = append(asks, tui.Ask(a))
 	}
 	return asks
 }
 
 // NewLink makes a limited link (the TUI's L, n).
 func (c controller) NewLink(path string, maxDownloads int, ttl time.Duration) (tui.Link, error) {
-	l, err := c.Server.NewLink(path, maxDownloads, ttl)
-	if err != nil {
-		return tui.Link{}, err
-	}
-	return tuiLink(l, time.Now()), nil
+	return madeLink(c.Server.NewLink(path, maxDownloads, ttl))
 }
 
 // LinkAt makes a limited link from the TUI's browser (b, l).
 func (c controller) LinkAt(u string, maxDownloads int, ttl time.Duration) (tui.Link, error) {
-	l, err := c.Server.NewLinkAt(u, maxDownloads, ttl)
+	return madeLink(c.Server.NewLinkAt(u, maxDownloads, ttl))
+}
+
+// madeLink is a link just made, for the TUI, or the error that kept it from being made.
+func madeLink(l fileserver.Link, err error) (tui.Link, error) {
 	if err != nil {
 		return tui.Link{}, err
 	}
@@ -83,7 +83,7 @@ func tuiLink(l fileserver.Link, now time.Time) tui.Link {
 func (c controller) URLs() []tui.URL {
 	var urls []tui.URL
 	for _, u := range c.net.URLs() {
-		urls = append(urls, tui.URL{Label: u.Label, URL: u.URL, Route: u.Route, Virtual: u.Virtual, Used: u.Used})
+		urls = append(urls, tui.URL(u))
 	}
 	return urls
 }
@@ -94,7 +94,7 @@ var _ tui.Sharer = controller{}
 func (c controller) Items() []tui.Item {
 	var items []tui.Item
 	for _, it := range c.Server.Paths() {
-		items = append(items, tui.Item{Name: it.Name, Path: it.Path, Dir: it.Dir})
+		items = append(items, tui.Item(it))
 	}
 	return items
 }
@@ -107,7 +107,7 @@ func (c controller) List(dir string) ([]tui.Entry, error) {
 	entries, err := c.Server.List(dir)
 	out := make([]tui.Entry, len(entries))
 	for i, e := range entries {
-		out[i] = tui.Entry{Name: e.Name, URL: e.URL, Dir: e.Dir, Size: e.Size}
+		out[i] = tui.Entry(e)
 	}
 	return out, err
 }

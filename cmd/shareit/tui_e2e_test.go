@@ -290,14 +290,7 @@ func TestTUIEndToEnd(t *testing.T) {
 	const bigName = "big.bin"
 	const size = 64 << 20
 	share := t.TempDir()
-	f, err := os.Create(filepath.Join(share, bigName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(size); err != nil { // sparse: quick to make
-		t.Fatal(err)
-	}
-	f.Close()
+	sparseFile(t, filepath.Join(share, bigName), size)
 	other := t.TempDir()
 	if err := os.WriteFile(filepath.Join(other, "second.txt"), []byte("second folder\n"), 0o644); err != nil {
 		t.Fatal(err)
