@@ -49,6 +49,15 @@ type layout struct {
 	urlsH, transfersH, clientsH, logH int
 }
 
+// drawnHelp is the help as drawn for keys in width cells; ok is false until
+// it is drawn, and again after the styles change.
+type drawnHelp struct {
+	ok    bool
+	keys  keyState
+	width int
+	view  string
+}
+
 // layout divides the screen between header, panels, status and help, and
 // gives each panel its size. Every height comes out of a budget, so the
 // whole always fits the window, and the log takes what is left, so the
@@ -66,8 +75,12 @@ func (m *Model) layout() {
 	m.prompt.SetSize(w)
 	m.help.SetWidth(w)
 	l.statusH = m.statusHeight()
-	// The footer is drawn here, once per message, and View reuses it.
-	l.help = m.help.View(fittedKeys{m.keys, w})
+	// The footer is drawn here and View reuses it; it is drawn again
+	// only when the keys, the width or the styles change.
+	if !m.footer.ok || m.footer.keys != m.keysFor || m.footer.width != w {
+		m.footer = drawnHelp{ok: true, keys: m.keysFor, width: w, view: m.help.View(fittedKeys{m.keys, w})}
+	}
+	l.help = m.footer.view
 	l.helpH = lineCount(l.help)
 	l.bodyH = h - l.headerH - l.statusH - l.helpH
 	// Ten rows still show a line of each panel while the help is open:

@@ -118,6 +118,10 @@ type Model struct {
 	styles *Styles
 	keys   keyMap // enabled for the current state by sync
 	help   help.Model
+	// keysFor is the state sync enabled keys for; footer is the help as
+	// layout last drew it.
+	keysFor keyState
+	footer  drawnHelp
 
 	header    header
 	urls      urlsView
@@ -385,6 +389,7 @@ func beganText(s transfer.Snapshot) string {
 func (m *Model) setStyles(st Styles) {
 	*m.styles = st
 	m.help.Styles = st.Help
+	m.footer = drawnHelp{}
 	m.input.setStyles(m.styles)
 	m.prompt.setStyles(m.styles)
 	m.transfers.bar = newBar(m.styles)
@@ -694,7 +699,8 @@ func (m *Model) cancelSelected() {
 // sync brings derived state up to date after every message: which keys
 // apply, the header, the panels' focus and sizes.
 func (m *Model) sync() {
-	m.keys = m.keys.forState(m.keyState())
+	m.keysFor = m.keyState()
+	m.keys = m.keys.forState(m.keysFor)
 
 	m.header.root = m.root
 	m.header.uploads = m.uploads
