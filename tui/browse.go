@@ -53,6 +53,7 @@ func defaultBrowseActions() []browseAction {
 		}},
 		{key.NewBinding(key.WithKeys("z", "enter"), key.WithHelp("z", "full screen")), func(m *Model, e Entry, link string) tea.Cmd {
 			m.zoom, m.mode = link, modeCode
+			m.zoomQR, m.zoomErr = renderQR(link, qrQuiet)
 			return nil
 		}},
 		{key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "limited link")), func(m *Model, e Entry, link string) tea.Cmd {
@@ -326,11 +327,11 @@ func (m Model) browseStatus() string {
 
 // codeView is the full-screen code of m.zoom with its link under it.
 func (m Model) codeView() string {
-	lines, err := renderQR(m.zoom, qrQuiet)
-	if err != nil {
-		return truncate(err.Error(), m.width)
+	if m.zoomErr != nil {
+		return truncate(m.zoomErr.Error(), m.width)
 	}
-	for i, l := range lines {
+	lines := make([]string, len(m.zoomQR), len(m.zoomQR)+3)
+	for i, l := range m.zoomQR {
 		lines[i] = m.styles.QR.Render(l)
 	}
 	lines = append(lines, "", truncate(transfer.Printable(m.zoom), m.width), m.styles.Row.Muted.Render("any key goes back"))

@@ -135,8 +135,11 @@ type Model struct {
 	files     browserView // what is shared, while browsing (b)
 	// pinned is the escaped URL path of the item whose code the URLs
 	// panel shows ("" for the share itself); zoom is the link shown full
-	// screen.
+	// screen, zoomQR its code, drawn once as it opens, or zoomErr why it
+	// has none.
 	pinned, zoom string
+	zoomQR       []string
+	zoomErr      error
 	links        linksView // shown in the transfers' place (showLinks)
 	prompt       lineInput
 
