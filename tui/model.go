@@ -174,7 +174,6 @@ type Model struct {
 	rateFrom    int64
 	ratePending bool
 
-	fingerprint string
 	// Until a device other than this computer makes a request, hintAt is
 	// when the TUI says what usually blocks phones, in goos's words.
 	othersSeen bool
@@ -229,9 +228,8 @@ func New(ctrl Controller, events <-chan transfer.Event, opts Options) Model {
 		prompt:    newLineInput(&st),
 		focus:     panelTransfers,
 
-		fingerprint: opts.Fingerprint,
-		hintAt:      started.Add(hintAfter),
-		goos:        goos,
+		hintAt: started.Add(hintAfter),
+		goos:   goos,
 	}
 	m.help.Styles = st.Help
 	m.refresh()
@@ -754,7 +752,7 @@ func (m Model) keyState() keyState {
 		oneFolder:   m.sharer() == nil || len(m.shared) == 1 && m.shared[0].Dir,
 		adding:      m.adding,
 		canCopy:     hasURL || hasText,
-		tls:         m.fingerprint != "",
+		tls:         m.header.fingerprint != "",
 		filtered:    m.filter != "",
 		showAllHelp: m.help.ShowAll,
 	}

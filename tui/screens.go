@@ -47,7 +47,7 @@ func (m Model) qrScreen() string {
 // to check it.
 func (m Model) fingerprintScreen() string {
 	st := m.styles
-	parts := strings.Split(m.fingerprint, ":")
+	parts := strings.Split(m.header.fingerprint, ":")
 	lines := []string{st.Header.App.Render("TLS certificate, SHA-256 fingerprint"), ""}
 	// Eight bytes a line: easy to compare group by group, and it fits 60
 	// columns.
