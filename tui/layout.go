@@ -133,7 +133,8 @@ func (l *layout) wide(m *Model, w, tWant, cWant int) bool {
 		return false
 	}
 	// The URLs whole; their tags too if the transfers keep their width.
-	sideW := max(qrW, min(m.urls.listWidth(), 44), min(m.urls.taggedWidth(), 44, w-1-sideMainMinW))
+	listW, taggedW := m.urls.listWidth()
+	sideW := max(qrW, min(listW, 44), min(taggedW, 44, w-1-sideMainMinW))
 	mainW := w - sideW - 1
 	// The column: its title, the list, a blank line, the code.
 	sideH := 1 + max(1, len(m.urls.urls)) + 1 + qrH
@@ -176,7 +177,8 @@ func (l *layout) narrow(m *Model, w, tWant, cWant int) {
 	l.mainW, l.logW = w, w
 	l.urlsH = 1 + min(nURLs, 3)
 	showQR := false
-	if qrH > 0 && w >= min(m.urls.listWidth(), 50)+2+qrW && l.bodyH-(1+max(qrH, nURLs)) >= stackMinH {
+	listW, _ := m.urls.listWidth()
+	if qrH > 0 && w >= min(listW, 50)+2+qrW && l.bodyH-(1+max(qrH, nURLs)) >= stackMinH {
 		l.urlsH = 1 + max(qrH, nURLs)
 		showQR = true
 	}
