@@ -275,12 +275,6 @@ func (m Model) handleBrowseKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 // handleBrowseMouse selects the row clicked (a second click on it opens
 // a folder) and scrolls with the wheel.
 func (m Model) handleBrowseMouse(msg tea.Msg) Model {
-	top, left := m.lay.headerH, 0
-	if m.lay.sideW > 0 {
-		left = m.lay.sideW + 1
-	} else {
-		top += m.lay.urlsH
-	}
 	switch msg := msg.(type) {
 	case tea.MouseWheelMsg:
 		switch msg.Button {
@@ -290,8 +284,10 @@ func (m Model) handleBrowseMouse(msg tea.Msg) Model {
 			m.files.move(1)
 		}
 	case tea.MouseClickMsg:
-		i := m.files.rowAt(msg.Y - top)
-		if msg.Button != tea.MouseLeft || msg.X < left || i < 0 {
+		// The browser is drawn in the transfers' place.
+		p, line, ok := m.panelAt(msg.X, msg.Y)
+		i := m.files.rowAt(line)
+		if msg.Button != tea.MouseLeft || !ok || p != panelTransfers || i < 0 {
 			return m
 		}
 		if i == m.files.sel {
