@@ -53,6 +53,7 @@ func defaultBrowseActions() []browseAction {
 		}},
 		{key.NewBinding(key.WithKeys("z", "enter"), key.WithHelp("z", "full screen")), func(m *Model, e Entry, link string) tea.Cmd {
 			m.zoom, m.mode = link, modeCode
+			m.zoomQR, m.zoomErr = renderQR(link, qrQuiet)
 			return nil
 		}},
 		{key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "limited link")), func(m *Model, e Entry, link string) tea.Cmd {
@@ -274,12 +275,6 @@ func (m Model) handleBrowseKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 // handleBrowseMouse selects the row clicked (a second click on it opens
 // a folder) and scrolls with the wheel.
 func (m Model) handleBrowseMouse(msg tea.Msg) Model {
-	top, left := m.lay.headerH, 0
-	if m.lay.sideW > 0 {
-		left = m.lay.sideW + 1
-	} else {
-		top += m.lay.urlsH
-	}
 	switch msg := msg.(type) {
 	case tea.MouseWheelMsg:
 		switch msg.Button {
@@ -289,8 +284,10 @@ func (m Model) handleBrowseMouse(msg tea.Msg) Model {
 			m.files.move(1)
 		}
 	case tea.MouseClickMsg:
-		i := m.files.rowAt(msg.Y - top)
-		if msg.Button != tea.MouseLeft || msg.X < left || i < 0 {
+		// The browser is drawn in the transfers' place.
+		p, line, ok := m.panelAt(msg.X, msg.Y)
+		i := m.files.rowAt(line)
+		if msg.Button != tea.MouseLeft || !ok || p != panelTransfers || i < 0 {
 			return m
 		}
 		if i == m.files.sel {
@@ -326,11 +323,11 @@ func (m Model) browseStatus() string {
 
 // codeView is the full-screen code of m.zoom with its link under it.
 func (m Model) codeView() string {
-	lines, err := renderQR(m.zoom, qrQuiet)
-	if err != nil {
-		return truncate(err.Error(), m.width)
+	if m.zoomErr != nil {
+		return truncate(m.zoomErr.Error(), m.width)
 	}
-	for i, l := range lines {
+	lines := make([]string, len(m.zoomQR), len(m.zoomQR)+3)
+	for i, l := range m.zoomQR {
 		lines[i] = m.styles.QR.Render(l)
 	}
 	lines = append(lines, "", truncate(transfer.Printable(m.zoom), m.width), m.styles.Row.Muted.Render("any key goes back"))

@@ -49,6 +49,15 @@ type layout struct {
 	urlsH, transfersH, clientsH, logH int
 }
 
+// drawnHelp is the help as drawn for keys in width cells; ok is false until
+// it is drawn, and again after the styles change.
+type drawnHelp struct {
+	ok    bool
+	keys  keyState
+	width int
+	view  string
+}
+
 // layout divides the screen between header, panels, status and help, and
 // gives each panel its size. Every height comes out of a budget, so the
 // whole always fits the window, and the log takes what is left, so the
@@ -66,8 +75,12 @@ func (m *Model) layout() {
 	m.prompt.SetSize(w)
 	m.help.SetWidth(w)
 	l.statusH = m.statusHeight()
-	// The footer is drawn here, once per message, and View reuses it.
-	l.help = m.help.View(fittedKeys{m.keys, w})
+	// The footer is drawn here and View reuses it; it is drawn again
+	// only when the keys, the width or the styles change.
+	if !m.footer.ok || m.footer.keys != m.keysFor || m.footer.width != w {
+		m.footer = drawnHelp{ok: true, keys: m.keysFor, width: w, view: m.help.View(fittedKeys{m.keys, w})}
+	}
+	l.help = m.footer.view
 	l.helpH = lineCount(l.help)
 	l.bodyH = h - l.headerH - l.statusH - l.helpH
 	// Ten rows still show a line of each panel while the help is open:
@@ -120,7 +133,8 @@ func (l *layout) wide(m *Model, w, tWant, cWant int) bool {
 		return false
 	}
 	// The URLs whole; their tags too if the transfers keep their width.
-	sideW := max(qrW, min(m.urls.listWidth(), 44), min(m.urls.taggedWidth(), 44, w-1-sideMainMinW))
+	listW, taggedW := m.urls.listWidth()
+	sideW := max(qrW, min(listW, 44), min(taggedW, 44, w-1-sideMainMinW))
 	mainW := w - sideW - 1
 	// The column: its title, the list, a blank line, the code.
 	sideH := 1 + max(1, len(m.urls.urls)) + 1 + qrH
@@ -163,7 +177,8 @@ func (l *layout) narrow(m *Model, w, tWant, cWant int) {
 	l.mainW, l.logW = w, w
 	l.urlsH = 1 + min(nURLs, 3)
 	showQR := false
-	if qrH > 0 && w >= min(m.urls.listWidth(), 50)+2+qrW && l.bodyH-(1+max(qrH, nURLs)) >= stackMinH {
+	listW, _ := m.urls.listWidth()
+	if qrH > 0 && w >= min(listW, 50)+2+qrW && l.bodyH-(1+max(qrH, nURLs)) >= stackMinH {
 		l.urlsH = 1 + max(qrH, nURLs)
 		showQR = true
 	}

@@ -37,7 +37,6 @@ type linksView struct {
 
 	w       int
 	focused bool
-	now     time.Time
 }
 
 func newLinksView(st *Styles, keys keyMap) linksView { return linksView{st: st, keys: keys} }
@@ -247,7 +246,6 @@ func (m *Model) revokeSelected() {
 // panel while the list is open (the browser, over it, shows the share's).
 func (m *Model) refreshLinks() {
 	m.links.setLinks(m.ctrl.Links())
-	m.links.now = m.now()
 	browsing := m.mode == modeBrowse
 	if l, ok := m.links.selected(); ok && m.showLinks && !browsing {
 		m.urls.setURLs([]URL{{Label: "link", URL: l.URL}})

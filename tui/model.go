@@ -118,6 +118,10 @@ type Model struct {
 	styles *Styles
 	keys   keyMap // enabled for the current state by sync
 	help   help.Model
+	// keysFor is the state sync enabled keys for; footer is the help as
+	// layout last drew it.
+	keysFor keyState
+	footer  drawnHelp
 
 	header    header
 	urls      urlsView
@@ -131,8 +135,11 @@ type Model struct {
 	files     browserView // what is shared, while browsing (b)
 	// pinned is the escaped URL path of the item whose code the URLs
 	// panel shows ("" for the share itself); zoom is the link shown full
-	// screen.
+	// screen, zoomQR its code, drawn once as it opens, or zoomErr why it
+	// has none.
 	pinned, zoom string
+	zoomQR       []string
+	zoomErr      error
 	links        linksView // shown in the transfers' place (showLinks)
 	prompt       lineInput
 
@@ -167,7 +174,6 @@ type Model struct {
 	rateFrom    int64
 	ratePending bool
 
-	fingerprint string
 	// Until a device other than this computer makes a request, hintAt is
 	// when the TUI says what usually blocks phones, in goos's words.
 	othersSeen bool
@@ -222,9 +228,8 @@ func New(ctrl Controller, events <-chan transfer.Event, opts Options) Model {
 		prompt:    newLineInput(&st),
 		focus:     panelTransfers,
 
-		fingerprint: opts.Fingerprint,
-		hintAt:      started.Add(hintAfter),
-		goos:        goos,
+		hintAt: started.Add(hintAfter),
+		goos:   goos,
 	}
 	m.help.Styles = st.Help
 	m.refresh()
@@ -385,6 +390,7 @@ func beganText(s transfer.Snapshot) string {
 func (m *Model) setStyles(st Styles) {
 	*m.styles = st
 	m.help.Styles = st.Help
+	m.footer = drawnHelp{}
 	m.input.setStyles(m.styles)
 	m.prompt.setStyles(m.styles)
 	m.transfers.bar = newBar(m.styles)
@@ -694,7 +700,8 @@ func (m *Model) cancelSelected() {
 // sync brings derived state up to date after every message: which keys
 // apply, the header, the panels' focus and sizes.
 func (m *Model) sync() {
-	m.keys = m.keys.forState(m.keyState())
+	m.keysFor = m.keyState()
+	m.keys = m.keys.forState(m.keysFor)
 
 	m.header.root = m.root
 	m.header.uploads = m.uploads
@@ -745,7 +752,7 @@ func (m Model) keyState() keyState {
 		oneFolder:   m.sharer() == nil || len(m.shared) == 1 && m.shared[0].Dir,
 		adding:      m.adding,
 		canCopy:     hasURL || hasText,
-		tls:         m.fingerprint != "",
+		tls:         m.header.fingerprint != "",
 		filtered:    m.filter != "",
 		showAllHelp: m.help.ShowAll,
 	}

@@ -40,6 +40,13 @@ func TestRenderQRSize(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		bits, err := qrBits(tt.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w, h := qrCells(len(bits), qrQuiet); w != tt.wantW || h != tt.wantH {
+			t.Errorf("%s: qrCells got %dx%d, want %dx%d", tt.url, w, h, tt.wantW, tt.wantH)
+		}
 		if len(lines) != tt.wantH {
 			t.Errorf("%s: got %d lines, want %d", tt.url, len(lines), tt.wantH)
 		}

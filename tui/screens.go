@@ -20,26 +20,22 @@ func (m Model) qrScreen() string {
 	if !ok {
 		return m.centered([]string{"no URL to show: the share is not listening", "", "esc closes"})
 	}
-	link := u.URL
-	if t, ok := m.urls.target(); ok {
-		link = t // the pinned item's (b, p), on this address
-	}
+	link, _ := m.urls.target() // the pinned item's (b, p) on this address, or u
 	foot := []string{
 		"",
 		m.styles.Header.Folder.Render(transfer.Printable(link)) + "  " + m.styles.Row.Muted.Render(transfer.Printable(u.Label)+urlTags(u)),
 		m.styles.Row.Muted.Render("↑/↓ another URL · esc closes"),
 	}
 	// The standard quiet zone when it fits, a narrower one when it does not.
-	for _, quiet := range []int{4, qrQuiet, 1} {
-		code, err := renderQR(link, quiet)
-		if err != nil {
-			break
-		}
-		if len(code)+len(foot) <= m.height && cells(code[0]) <= m.width {
-			for i, l := range code {
-				code[i] = m.styles.QR.Render(l)
+	if bits, err := qrBits(link); err == nil {
+		for _, quiet := range []int{4, qrQuiet, 1} {
+			if w, h := qrCells(len(bits), quiet); h+len(foot) <= m.height && w <= m.width {
+				code := drawQR(bits, quiet)
+				for i, l := range code {
+					code[i] = m.styles.QR.Render(l)
+				}
+				return m.centered(append(code, foot...))
 			}
-			return m.centered(append(code, foot...))
 		}
 	}
 	return m.centered(append([]string{
@@ -51,7 +47,7 @@ func (m Model) qrScreen() string {
 // to check it.
 func (m Model) fingerprintScreen() string {
 	st := m.styles
-	parts := strings.Split(m.fingerprint, ":")
+	parts := strings.Split(m.header.fingerprint, ":")
 	lines := []string{st.Header.App.Render("TLS certificate, SHA-256 fingerprint"), ""}
 	// Eight bytes a line: easy to compare group by group, and it fits 60
 	// columns.

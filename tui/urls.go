@@ -141,23 +141,15 @@ func (u urlsView) labelWidth() int {
 	return min(w, 16)
 }
 
-// listWidth is how wide the list wants to be; the tags after the URLs
-// show where there is room beyond it.
-func (u urlsView) listWidth() int {
-	w := 0
+// listWidth is how wide the list wants to be, and how wide it is with the
+// tags after the URLs, which show where there is room beyond it.
+func (u urlsView) listWidth() (bare, tagged int) {
 	for _, x := range u.urls {
-		w = max(w, cells(transfer.Printable(x.URL)))
+		w := cells(transfer.Printable(x.URL))
+		bare, tagged = max(bare, w), max(tagged, w+cells(urlTags(x)))
 	}
-	return 2 + u.labelWidth() + 1 + w
-}
-
-// taggedWidth is how wide the list is with the tags after the URLs.
-func (u urlsView) taggedWidth() int {
-	w := 0
-	for _, x := range u.urls {
-		w = max(w, cells(transfer.Printable(x.URL))+cells(urlTags(x)))
-	}
-	return 2 + u.labelWidth() + 1 + w
+	lw := 2 + u.labelWidth() + 1
+	return lw + bare, lw + tagged
 }
 
 // urlTags is what the list says after a URL: whether clients came in on
