@@ -78,8 +78,8 @@ func TestBlockKickUnblock(t *testing.T) {
 	if r, _ := httpDo(t, "GET", base+"/", nil); r.StatusCode != http.StatusOK {
 		t.Errorf("unblocked: got %d, want 200", r.StatusCode)
 	}
-	if sum := tracker.Summary(); len(sum.Blocked) != 0 {
-		t.Errorf("summary after unblock: blocked %v", sum.Blocked)
+	if got := srv.Blocked(); len(got) != 0 {
+		t.Errorf("Blocked after unblock: got %v", got)
 	}
 
 	resp = startBody(t, base+"/big.bin")
