@@ -243,7 +243,9 @@ func (s *Server) tusCreate(hook handler.HookEvent) (handler.HTTPResponse, handle
 		changed[k] = v
 	}
 	changed[metaFolder], changed[metaName] = req.folder, name
-	if h := hook.HTTPRequest.Header; h.Get("Content-Type") == "application/offset+octet-stream" &&
+	// An empty upload is complete at its creation and tusd writes no
+	// chunk for it: it needs its record, to land from in tusFinish.
+	if h := hook.HTTPRequest.Header; hook.Upload.Size > 0 && h.Get("Content-Type") == "application/offset+octet-stream" &&
 		h.Get("Content-Length") == strconv.FormatInt(hook.Upload.Size, 10) {
 		changed[metaWhole] = "1"
 	}

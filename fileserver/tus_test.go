@@ -527,3 +527,35 @@ func TestPlainUploadTempHidden(t *testing.T) {
 	<-done
 	checkDir(t, root, map[string]string{"slow.bin": string(make([]byte, 1<<20))})
 }
+
+// TestTusEmptyAndMode: an empty file lands whether or not its creation
+// request carries its (empty) body, and a tus upload's file gets the mode a
+// PUT's does.
+func TestTusEmptyAndMode(t *testing.T) {
+	root := t.TempDir()
+	_, _, base := startServer(t, fileserver.Config{Root: root, Upload: true, Staging: t.TempDir()})
+	body := http.Header{"Content-Type": {"application/offset+octet-stream"}}
+	for name, h := range map[string]http.Header{"empty.txt": nil, "empty-with-body.txt": body} {
+		if resp, _ := tusCreate(t, base+"/", map[string]string{"filename": name}, 0, h); resp.StatusCode != 201 || resp.Header.Get("Upload-Result") != "created" {
+			t.Errorf("%s: got %d %q, want 201 created", name, resp.StatusCode, resp.Header.Get("Upload-Result"))
+		}
+	}
+	data := []byte("hello")
+	_, loc := tusCreate(t, base+"/", map[string]string{"filename": "tus.txt"}, int64(len(data)), nil)
+	if resp, _ := tusPatch(t, loc, 0, data); resp.StatusCode != 204 {
+		t.Fatalf("PATCH: got %d", resp.StatusCode)
+	}
+	if resp, _ := send(t, "PUT", base+"/put.txt", bytes.NewReader(data), nil); resp.StatusCode != 201 {
+		t.Fatalf("PUT: got %d", resp.StatusCode)
+	}
+	checkDir(t, root, map[string]string{"empty.txt": "", "empty-with-body.txt": "", "tus.txt": "hello", "put.txt": "hello"})
+	put, err := os.Stat(filepath.Join(root, "put.txt"))
+	must(t, err)
+	for _, name := range []string{"empty.txt", "empty-with-body.txt", "tus.txt"} {
+		fi, err := os.Stat(filepath.Join(root, name))
+		must(t, err)
+		if fi.Mode() != put.Mode() {
+			t.Errorf("%s has mode %v, a PUT's file %v", name, fi.Mode(), put.Mode())
+		}
+	}
+}

@@ -95,7 +95,9 @@ func (st *tusStore) newUpload(info handler.FileInfo) (handler.Upload, error) {
 		Name:   info.MetaData[metaName],
 		State:  state,
 	}}
-	f, err := root.OpenFile(info.ID+".part", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	// 0644 less the umask, as a PUT's file: landing keeps the mode, and
+	// the staging folder itself (0700) keeps partial uploads private.
+	f, err := root.OpenFile(info.ID+".part", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return nil, err
 	}
